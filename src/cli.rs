@@ -1,0 +1,202 @@
+//! The command line: `build`, `check`, `serve`, `new`, `init`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::scaffold;
+use crate::serve;
+use crate::site::output::{self, OutputSet};
+use crate::site::{BuildOptions, Built, build};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "pactum", version, about = "Publish health agreements and clinical guidance as a static site")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Site folder (holds content/, optional layouts/, assets/ and pactum.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include documents marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (relative to the current folder).
+        #[arg(long, default_value = "public")]
+        output_dir: Option<PathBuf>,
+        /// Absolute URL the site is published at (for sitemap.xml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check everything and write nothing; exit 1 on errors.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Build into memory and serve on http://127.0.0.1:PORT.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: IpAddr,
+    },
+    /// Create a document with correct front matter: `pactum new agreement "Titel"`.
+    New {
+        /// agreement | programme | communication-package | checklist | guidance | page
+        kind: String,
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site that builds at once.
+    Init { dir: PathBuf },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build { site, output_dir, base_url, timings } => {
+            let out = output_dir.unwrap_or_else(|| PathBuf::from("public"));
+            run_build(&site, &out, base_url, timings)
+        }
+        Command::Check { site } => {
+            let built = build(&options(&site, None));
+            report(&built.diags, site.format);
+            if built.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Command::Serve { site, port, interface } => run_serve(&site, SocketAddr::new(interface, port)),
+        Command::New { kind, title, root } => match scaffold::new_document(&root, &kind, &title) {
+            Ok(p) => {
+                println!("created {}", p.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                println!("created a new site in {}; build it with `pactum build --root {}`", dir.display(), dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+    }
+}
+
+fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
+    BuildOptions { root: site.root.clone(), drafts: site.drafts, base_url }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::FAILURE
+}
+
+fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: bool) -> ExitCode {
+    let start = Instant::now();
+    let built = build(&options(site, base_url));
+    report(&built.diags, site.format);
+    if built.has_errors() {
+        eprintln!("build failed; {} was left as it was", out.display());
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = output::check_location(out, &site.root.join("content")) {
+        return fail(&e.to_string());
+    }
+    let write_start = Instant::now();
+    let stats = match output::write(out, &built.output) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if timings {
+        print_timings(&built, write_start.elapsed());
+    }
+    eprintln!(
+        "built {} documents into {} files in {} ms ({} written, {} unchanged, {} removed) → {}",
+        built.documents,
+        built.output.len(),
+        start.elapsed().as_millis(),
+        stats.written,
+        stats.unchanged,
+        stats.removed,
+        out.join("index.html").display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn print_timings(built: &Built, write: std::time::Duration) {
+    for (name, d) in built.timings.iter().chain([("write", write)].iter()) {
+        eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+    }
+}
+
+fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
+    let built = build(&options(site, None));
+    report(&built.diags, site.format);
+    if built.has_errors() {
+        eprintln!("the site has errors; fix them and start `pactum serve` again");
+        return ExitCode::FAILURE;
+    }
+    let shared: serve::Shared = Arc::new(RwLock::new(Arc::new(built.output)));
+    let result = serve::run(shared, addr, |local| {
+        eprintln!("serving {} documents on http://{local}/ (Ctrl+C stops)", built.documents);
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot serve on {addr}: {e}")),
+    }
+}
+
+/// Print problems: human-readable to stderr, or one JSON array to stdout.
+fn report(diags: &[Diagnostic], format: Format) {
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".into());
+            println!("{json}");
+        }
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            for d in diags {
+                let _ = writeln!(err, "{d}\n");
+            }
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = diags.len() - errors;
+            if !diags.is_empty() {
+                let _ = writeln!(err, "{errors} error(s), {warnings} warning(s)");
+            }
+        }
+    }
+}
+
+/// Build into memory only (used by tests and `serve`).
+pub fn build_in_memory(root: &Path) -> Result<OutputSet, Vec<Diagnostic>> {
+    let built = build(&BuildOptions { root: root.to_path_buf(), ..Default::default() });
+    if built.has_errors() { Err(built.diags) } else { Ok(built.output) }
+}

@@ -1,0 +1,427 @@
+//! Front matter: split a file into YAML and body, parse the YAML with
+//! serde-saphyr (which knows line and column), then check every field.
+//!
+//! Problems become [`Diagnostic`]s positioned in the *file*, not in the YAML
+//! snippet: the YAML starts on line 2, so its positions are shifted by one.
+
+use super::model::{Approval, FrontMatter, HistoryEntry, Kind, Ref, Status};
+use crate::date::{Date, DateError};
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::path::Path;
+
+type S = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: Option<S>,
+    kind: Option<S>,
+    id: Option<S>,
+    summary: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    version: Option<S>,
+    status: Option<S>,
+    effective: Option<S>,
+    expires: Option<S>,
+    review_by: Option<S>,
+    owner: Option<String>,
+    #[serde(default)]
+    approvals: Vec<RawApproval>,
+    change_note: Option<String>,
+    #[serde(default)]
+    parties: Vec<String>,
+    region: Option<String>,
+    period: Option<String>,
+    #[serde(default)]
+    sectors: Vec<String>,
+    #[serde(default)]
+    audience: Vec<String>,
+    parent: Option<S>,
+    #[serde(default)]
+    related: Vec<S>,
+    supersedes: Option<S>,
+    programme: Option<S>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    history: Vec<RawHistory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApproval {
+    body: String,
+    date: Option<S>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    version: String,
+    date: Option<S>,
+    change_note: Option<String>,
+    approved_by: Option<String>,
+}
+
+/// Every key a document's front matter may have, for "did you mean".
+pub const KEYS: &[&str] = &[
+    "title",
+    "kind",
+    "id",
+    "summary",
+    "tags",
+    "aliases",
+    "version",
+    "status",
+    "effective",
+    "expires",
+    "review_by",
+    "owner",
+    "approvals",
+    "change_note",
+    "parties",
+    "region",
+    "period",
+    "sectors",
+    "audience",
+    "parent",
+    "related",
+    "supersedes",
+    "programme",
+    "draft",
+    "history",
+];
+
+/// A file split into its front matter and body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub body_start: usize,
+    pub body_pos: Pos,
+}
+
+/// Find the `---` fences. The YAML starts on line 2.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        let what = if text.trim().is_empty() { "the file is empty" } else { "the first line is not `---`" };
+        return Err(Diagnostic::error("fm-missing", file, format!("no front matter: {what}"))
+            .at(text, Pos::START, text[..first_end].chars().count().max(1))
+            .help("start the file with a line `---`, then `title: …` and the other keys, then a closing `---`"));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let l = text[offset..end].trim_end();
+        if l == "---" || l == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                body_start,
+                body_pos: Pos { line: line + 1, col: 1 },
+            });
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    Err(Diagnostic::error("fm-unclosed", file, "the front matter is never closed")
+        .at(text, Pos::START, 3)
+        .help("add a line `---` after the last front-matter key, before the text"))
+}
+
+/// What the front matter says about the document, beside the typed fields.
+pub struct Parsed {
+    pub fm: FrontMatter,
+    pub kind: Option<Kind>,
+    pub id: Option<(String, Pos)>,
+}
+
+/// Parse and check the YAML of `file`. `text` is the whole file.
+pub fn parse(text: &str, split: &Split<'_>, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let yaml_pos = Pos { line: 2, col: 1 };
+    let raw: Raw = match serde_saphyr::from_str(split.yaml) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Err(vec![missing_title(text, file)]),
+        Err(e) => return Err(vec![yaml_error(&e, text, file)]),
+    };
+    let mut c = Checker { text, file, diags: Vec::new(), shift: yaml_pos.line - 1 };
+    let parsed = c.check(raw);
+    if c.diags.is_empty() { Ok(parsed) } else { Err(c.diags) }
+}
+
+fn missing_title(text: &str, file: &Path) -> Diagnostic {
+    Diagnostic::error("fm-missing-key", file, "the front matter has no `title`")
+        .at(text, Pos { line: 2, col: 1 }, 1)
+        .help("every document needs `title: \"…\"`")
+}
+
+/// Turn a serde-saphyr error into a diagnostic with the file's line numbers.
+fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &Path) -> Diagnostic {
+    let rendered = e.to_string();
+    let first = rendered.lines().next().unwrap_or("");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // serde-saphyr prefixes "line N column M: "; we print our own location.
+    let message = match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m),
+        None => first,
+    }
+    .to_string();
+    let pos = e
+        .location()
+        .map(|l| Pos { line: l.line() as usize + 1, col: l.column() as usize })
+        .unwrap_or(Pos { line: 2, col: 1 });
+    let (code, message, help) = explain_yaml(&message);
+    Diagnostic::error(code, file, message).at(text, pos, 1).help(help)
+}
+
+fn explain_yaml(message: &str) -> (&'static str, String, String) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let allowed = if rest.contains("expected one of body") { "body, date, note" } else { "" };
+        let keys: Vec<&str> = if allowed.is_empty() {
+            match rest.split_once("expected one of ") {
+                Some((_, list)) => list.split(", ").map(str::trim).collect(),
+                None => KEYS.to_vec(),
+            }
+        } else {
+            allowed.split(", ").collect()
+        };
+        let help = match did_you_mean(key, keys.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? Keys allowed here: {}", keys.join(", ")),
+            None => format!("keys allowed here: {}", keys.join(", ")),
+        };
+        return ("fm-unknown-key", format!("unknown key `{key}`"), help);
+    }
+    if message.starts_with("duplicate mapping key") {
+        let key = message.trim_start_matches("duplicate mapping key: ").split(',').next().unwrap_or("");
+        return ("fm-duplicate-key", format!("the key `{key}` is given twice"), "give each key once".into());
+    }
+    if message.contains("tab") {
+        return (
+            "fm-yaml",
+            format!("invalid YAML: {message}"),
+            "indent YAML with spaces; tabs are not allowed".into(),
+        );
+    }
+    if message.starts_with("expected ") || message.starts_with("invalid type") {
+        return (
+            "fm-type",
+            format!("wrong type: {message}"),
+            "lists are written `[a, b]` or as `- a` lines; text as `key: text`".into(),
+        );
+    }
+    ("fm-yaml", format!("invalid YAML: {message}"), "check quotes, colons and indentation".into())
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    file: &'a Path,
+    diags: Vec<Diagnostic>,
+    shift: usize,
+}
+
+impl Checker<'_> {
+    fn pos(&self, s: &S) -> Pos {
+        Pos { line: s.referenced.line() as usize + self.shift, col: s.referenced.column() as usize }
+    }
+
+    fn error(&mut self, code: &'static str, s: &S, message: String, help: String) {
+        let width = s.value.chars().count();
+        let d = Diagnostic::error(code, self.file, message).at(self.text, self.pos(s), width).help(help);
+        self.diags.push(d);
+    }
+
+    fn date(&mut self, key: &str, s: Option<&S>) -> Option<Date> {
+        let s = s?;
+        match Date::parse(s.value.trim()) {
+            Ok(d) => Some(d),
+            Err(kind) => {
+                let why = match kind {
+                    DateError::Format => "is not a date",
+                    DateError::NoSuchDay => "is not a real calendar day",
+                };
+                self.error(
+                    "fm-date",
+                    s,
+                    format!("`{key}: {}` {why}", s.value),
+                    "write dates as YYYY-MM-DD, e.g. 2019-01-24".into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn reference(&mut self, s: &S) -> Ref {
+        Ref { id: s.value.trim().to_string(), pos: self.pos(s) }
+    }
+
+    fn check(&mut self, raw: Raw) -> Parsed {
+        let title = match &raw.title {
+            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_string(),
+            Some(t) => {
+                self.error("fm-missing-key", t, "`title` is empty".into(), "give the document a title".into());
+                String::new()
+            }
+            None => {
+                self.diags.push(missing_title(self.text, self.file));
+                String::new()
+            }
+        };
+        let kind = raw.kind.as_ref().and_then(|k| {
+            let found = Kind::parse(k.value.trim());
+            if found.is_none() {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let help = enum_help(&k.value, &names);
+                self.error("fm-enum", k, format!("unknown kind `{}`", k.value), help);
+            }
+            found
+        });
+        let status = raw.status.as_ref().and_then(|s| {
+            let found = Status::parse(s.value.trim());
+            if found.is_none() {
+                let names: Vec<&str> = Status::ALL.iter().map(|k| k.name()).collect();
+                let help = enum_help(&s.value, &names);
+                self.error("fm-enum", s, format!("unknown status `{}`", s.value), help);
+            }
+            found
+        });
+        let effective = self.date("effective", raw.effective.as_ref());
+        let expires = self.date("expires", raw.expires.as_ref());
+        let review_by = self.date("review_by", raw.review_by.as_ref());
+        if let (Some(from), Some(to), Some(s)) = (effective, expires, raw.expires.as_ref())
+            && to < from
+        {
+            self.error(
+                "fm-date-order",
+                s,
+                format!("`expires: {to}` is before `effective: {from}`"),
+                "a document cannot expire before it comes into force".into(),
+            );
+        }
+        let approvals = raw
+            .approvals
+            .into_iter()
+            .map(|a| Approval {
+                date: self.date("date", a.date.as_ref()),
+                body: a.body,
+                note: a.note.unwrap_or_default(),
+            })
+            .collect();
+        let history = raw
+            .history
+            .into_iter()
+            .map(|h| HistoryEntry {
+                date: self.date("date", h.date.as_ref()),
+                version: h.version,
+                change_note: h.change_note.unwrap_or_default(),
+                approved_by: h.approved_by.unwrap_or_default(),
+            })
+            .collect();
+        let id = raw.id.as_ref().map(|s| (s.value.trim().to_string(), self.pos(s)));
+        let fm = FrontMatter {
+            title,
+            summary: raw.summary.unwrap_or_default().trim().to_string(),
+            tags: raw.tags,
+            aliases: raw.aliases,
+            version: raw.version.map(|v| v.value.trim().to_string()).unwrap_or_default(),
+            status,
+            effective,
+            expires,
+            review_by,
+            owner: raw.owner.unwrap_or_default(),
+            approvals,
+            change_note: raw.change_note.unwrap_or_default(),
+            parties: raw.parties,
+            region: raw.region.unwrap_or_default(),
+            period: raw.period.unwrap_or_default(),
+            sectors: raw.sectors,
+            audience: raw.audience,
+            parent: raw.parent.as_ref().map(|s| self.reference(s)),
+            related: raw.related.iter().map(|s| self.reference(s)).collect(),
+            supersedes: raw.supersedes.as_ref().map(|s| self.reference(s)),
+            programme: raw.programme.as_ref().map(|s| self.reference(s)),
+            draft: raw.draft,
+            history,
+        };
+        Parsed { fm, kind, id }
+    }
+}
+
+fn enum_help(value: &str, names: &[&str]) -> String {
+    match did_you_mean(value.trim(), names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? Expected one of: {}", names.join(", ")),
+        None => format!("expected one of: {}", names.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        let file = Path::new("content/a.md");
+        let result = split(text, file).map_err(|d| vec![d]).and_then(|s| parse(text, &s, file));
+        match result {
+            Ok(_) => vec![],
+            Err(ds) => ds.iter().map(|d| format!("{} {} {}", d.code, d.location(), d.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn splits_body_and_counts_lines() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let s = split(text, Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(&text[s.body_start..], "Body\n");
+        assert_eq!(s.body_pos, Pos { line: 4, col: 1 });
+    }
+
+    #[test]
+    fn reports_each_problem_at_its_file_position() {
+        assert_eq!(errors("---\ntitle: A\ntittle: B\n---\n"), ["fm-unknown-key content/a.md:3:1 unknown key `tittle`"]);
+        assert_eq!(errors("---\ntitle: A\ntitle: B\n---\n"), ["fm-duplicate-key content/a.md:3:1 the key `title` is given twice"]);
+        assert_eq!(errors("no front matter\n"), ["fm-missing content/a.md:1:1 no front matter: the first line is not `---`"]);
+        assert_eq!(errors(""), ["fm-missing content/a.md:1:1 no front matter: the file is empty"]);
+        assert_eq!(errors("---\ntitle: A\n"), ["fm-unclosed content/a.md:1:1 the front matter is never closed"]);
+        assert_eq!(
+            errors("---\ntitle: A\neffective: 2023-02-30\n---\n"),
+            ["fm-date content/a.md:3:12 `effective: 2023-02-30` is not a real calendar day"]
+        );
+        assert_eq!(
+            errors("---\ntitle: A\neffective: 2023-02-01\nexpires: 2022-01-01\n---\n"),
+            ["fm-date-order content/a.md:4:10 `expires: 2022-01-01` is before `effective: 2023-02-01`"]
+        );
+        assert_eq!(errors("---\ntitle: A\nstatus: inforce\n---\n"), ["fm-enum content/a.md:3:9 unknown status `inforce`"]);
+        assert_eq!(errors("---\ntitle: A\ntags: foo\n---\n"), ["fm-type content/a.md:3:7 wrong type: expected sequence start"]);
+        assert_eq!(errors("---\nsummary: x\n---\n"), ["fm-missing-key content/a.md:2:1 the front matter has no `title`"]);
+    }
+
+    #[test]
+    fn collects_several_errors_of_one_file() {
+        let e = errors("---\ntitle: A\nstatus: nope\neffective: 2020-13-01\nexpires: x\n---\n");
+        assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn accepts_unquoted_versions_and_dates() {
+        assert!(errors("---\ntitle: A\nversion: 2.0\neffective: 2016-12-01\n---\n").is_empty());
+    }
+
+    #[test]
+    fn survives_alias_bombs() {
+        let mut y = String::from("---\ntitle: A\ntags: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            y.push_str(&format!("k{i}: &b{i} [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"));
+        }
+        y.push_str("---\n");
+        assert!(!errors(&y).is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! Walk `content/`, read every markdown file and check its front matter.
+//!
+//! Files are read in parallel; every problem of every file is collected.
+
+use super::frontmatter;
+use super::model::{Document, Kind};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Pos};
+use crate::slug::slugify;
+use rayon::prelude::*;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use walkdir::WalkDir;
+
+/// What loading found: the documents that are fine, and every problem.
+pub struct Loaded {
+    pub docs: Vec<Document>,
+    /// `draft: true` documents left out of this build (links to them are errors).
+    pub drafts: Vec<Document>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Whether a file name is an editor's temp or backup file, or hidden.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+/// Load every `.md` under `root/content`. `drafts` keeps `draft: true` documents.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
+    let content = root.join("content");
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(Diagnostic::error("io", &path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = path.strip_prefix(&content).unwrap_or(path).to_path_buf();
+        if rel.to_str().is_none() {
+            diags.push(
+                Diagnostic::error("path-encoding", &display_path(root, path), "the file name is not valid UTF-8")
+                    .help("rename the file using UTF-8 (Danish letters are fine)"),
+            );
+            continue;
+        }
+        files.push(rel);
+    }
+    let results: Vec<_> = files.par_iter().map(|rel| load_one(root, &content, rel, config)).collect();
+    let (mut docs, mut left_out) = (Vec::new(), Vec::new());
+    for r in results {
+        match r {
+            Ok(doc) if doc.fm.draft && !drafts => left_out.push(doc),
+            Ok(doc) => docs.push(doc),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    Loaded { docs, drafts: left_out, diags }
+}
+
+fn display_path(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}
+
+fn load_one(root: &Path, content: &Path, rel: &Path, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let source = display_path(root, &content.join(rel));
+    let bytes = std::fs::read(content.join(rel))
+        .map_err(|e| vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))])?;
+    let text: Arc<str> = decode(&bytes, &source).map_err(|d| vec![d])?.into();
+    let split = frontmatter::split(&text, &source).map_err(|d| vec![d])?;
+    let parsed = frontmatter::parse(&text, &split, &source)?;
+    let mut diags = Vec::new();
+    let kind = parsed.kind.or_else(|| kind_from_folder(rel, config));
+    let kind = match kind {
+        Some(k) => k,
+        None => {
+            let folders: Vec<String> = config.kinds.iter().map(|(f, k)| format!("{f}/ ({})", k.name())).collect();
+            diags.push(
+                Diagnostic::error("fm-kind", &source, "cannot tell what kind of document this is")
+                    .at(&text, Pos { line: 2, col: 1 }, 1)
+                    .help(format!("add `kind: agreement` (or another kind), or move the file into one of: {}", folders.join(", "))),
+            );
+            Kind::Page
+        }
+    };
+    if kind.is_versioned() && parsed.fm.version.is_empty() {
+        diags.push(
+            Diagnostic::error("fm-missing-key", &source, format!("a {} needs a `version`", kind.name()))
+                .at(&text, Pos { line: 2, col: 1 }, 1)
+                .help("add e.g. `version: \"1.0\"`; only pages may leave it out"),
+        );
+    }
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let id = match parsed.id {
+        Some((id, pos)) => {
+            if id.is_empty() || id.contains(char::is_whitespace) || id.contains(['#', '|', '@', '[', ']']) {
+                diags.push(
+                    Diagnostic::error("fm-id", &source, format!("`id: {id}` is not a usable id"))
+                        .at(&text, pos, id.chars().count())
+                        .help("an id is one word of letters, digits, `-`, `_` or `.`, e.g. sa-respirator"),
+                );
+            }
+            id
+        }
+        None => slugify(stem),
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Document {
+        url: url_for(rel),
+        source,
+        rel: rel.to_path_buf(),
+        id,
+        kind,
+        fm: parsed.fm,
+        body_start: split.body_start,
+        body_pos: split.body_pos,
+        text,
+    })
+}
+
+/// Decode file bytes as UTF-8: drop a BOM, normalise CRLF; refuse other encodings.
+pub fn decode(bytes: &[u8], source: &Path) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::error("encoding", source, "the file is UTF-16").help("save the file as UTF-8"));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let pos = Pos::at(good, good.len(), Pos::START);
+            return Err(Diagnostic::error("encoding", source, "the file is not valid UTF-8")
+                .at(good, pos, 1)
+                .help("save the file as UTF-8 (it may be Latin-1 / Windows-1252)"));
+        }
+    };
+    if let Some(i) = text.find('\0') {
+        let pos = Pos::at(text, i, Pos::START);
+        return Err(Diagnostic::error("encoding", source, "the file contains a NUL byte")
+            .at(text, pos, 1)
+            .help("remove the NUL byte; markdown files are plain text"));
+    }
+    Ok(text.replace("\r\n", "\n"))
+}
+
+fn kind_from_folder(rel: &Path, config: &Config) -> Option<Kind> {
+    let mut comps = rel.components();
+    let first = comps.next()?;
+    if comps.next().is_none() {
+        return Some(Kind::Page); // files directly under content/
+    }
+    let Component::Normal(folder) = first else { return None };
+    let folder = folder.to_str()?;
+    config.kinds.get(folder).or_else(|| config.kinds.get(&slugify(folder))).copied()
+}
+
+/// Output path of a document: folders and stem slugified, `index` stands for its folder.
+/// `aftaler/Sam Bo.md` → `aftaler/sam-bo/index.html`; `index.md` → `index.html`.
+pub fn url_for(rel: &Path) -> String {
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str())
+        .map(slugify)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if stem != "index" {
+        let s = slugify(stem);
+        parts.push(if s.is_empty() { "side".into() } else { s });
+    }
+    parts.push("index.html".into());
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_slugged_and_index_stands_for_the_folder() {
+        assert_eq!(url_for(Path::new("aftaler/Sam Bo.md")), "aftaler/sam-bo/index.html");
+        assert_eq!(url_for(Path::new("index.md")), "index.html");
+        assert_eq!(url_for(Path::new("Vejledninger/Øre/index.md")), "vejledninger/oere/index.html");
+    }
+
+    #[test]
+    fn decodes_bom_and_crlf_and_refuses_latin1() {
+        let p = Path::new("a.md");
+        assert_eq!(decode(b"\xEF\xBB\xBF---\r\ntitle: A\r\n", p).unwrap(), "---\ntitle: A\n");
+        let e = decode(b"---\ntitle: K\xF8ge\n", p).unwrap_err();
+        assert_eq!(e.location(), "a.md:2:9");
+        assert!(decode(b"\xFF\xFEx\0", p).unwrap_err().message.contains("UTF-16"));
+        assert_eq!(decode(b"ab\0", p).unwrap_err().location(), "a.md:1:3");
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for n in [".x.md.swp", "#a.md#", "a.md~", ".hidden.md"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("sambo.md"));
+    }
+}

@@ -1,0 +1,118 @@
+//! Calendar dates from front matter (`YYYY-MM-DD`), checked to be real.
+
+use std::fmt;
+
+/// A real calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// Why a date string was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DateError {
+    Format,
+    NoSuchDay,
+}
+
+const MONTHS_DA: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// Parse `YYYY-MM-DD`, refusing impossible days such as 2023-02-30.
+    pub fn parse(s: &str) -> Result<Date, DateError> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(DateError::Format);
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, DateError> {
+            s[r].parse::<u32>().map_err(|_| DateError::Format)
+        };
+        if !s.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+            return Err(DateError::Format);
+        }
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(DateError::NoSuchDay);
+        }
+        Ok(Date { year: year as u16, month: month as u8, day: day as u8 })
+    }
+
+    /// ISO form, `2016-12-01`.
+    pub fn iso(&self) -> String {
+        self.to_string()
+    }
+
+    /// Long human form in the UI language: `1. december 2016` / `1 December 2016`.
+    pub fn long(&self, lang: &str) -> String {
+        let m = usize::from(self.month - 1);
+        match lang {
+            "en" => format!("{} {} {}", self.day, MONTHS_EN[m], self.year),
+            _ => format!("{}. {} {}", self.day, MONTHS_DA[m], self.year),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_real_dates_only() {
+        assert_eq!(Date::parse("2016-12-01").unwrap().long("da"), "1. december 2016");
+        assert_eq!(Date::parse("2024-02-29").unwrap().long("en"), "29 February 2024");
+        assert_eq!(Date::parse("2023-02-29"), Err(DateError::NoSuchDay));
+        assert_eq!(Date::parse("2023-13-01"), Err(DateError::NoSuchDay));
+        assert_eq!(Date::parse("2023-1-01"), Err(DateError::Format));
+        assert_eq!(Date::parse("01.12.2016"), Err(DateError::Format));
+        assert_eq!(Date::parse("2023-+1-01"), Err(DateError::Format));
+    }
+
+    #[test]
+    fn orders_chronologically() {
+        assert!(Date::parse("2019-01-24").unwrap() < Date::parse("2019-02-01").unwrap());
+    }
+}

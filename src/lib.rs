@@ -1,0 +1,26 @@
+//! pactum turns a folder of markdown agreements with YAML front matter into
+//! a cross-linked static site.
+//!
+//! The pipeline of one build ([`site::build`]), each step a module:
+//! 1. [`config`]: read the optional `pactum.yaml`.
+//! 2. [`content`]: walk `content/`, decode, split and check front matter → `Document`s.
+//! 3. [`site::assemble`]: unique ids, output-path collisions, relations both ways.
+//! 4. [`markdown`]: bodies → HTML, headings, links (resolved by [`site::links`]).
+//! 5. [`site::render`]: Tera layouts ([`assets`]) → every page, in memory.
+//! 6. [`site::output`]: write only changed files, only if there were no errors.
+//!
+//! Dependencies point one way: `cli` → `site` → (`markdown`, `content`) →
+//! (`config`, `diag`, `slug`, `date`). `markdown` knows nothing of sites.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diag;
+pub mod i18n;
+pub mod markdown;
+pub mod scaffold;
+pub mod serve;
+pub mod site;
+pub mod slug;

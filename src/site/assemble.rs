@@ -1,0 +1,240 @@
+//! Assemble loaded documents into a [`Site`]: unique ids, no two outputs on
+//! one path, relations that point at real documents and never loop.
+
+use crate::config::Config;
+use crate::content::model::Ref;
+use crate::content::{Document, Kind};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::slug::slugify;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folder of the tag pages.
+pub const TAGS_FOLDER: &str = "emner";
+
+/// A tag as it appears in URLs and on pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+    /// Documents carrying it, in site order.
+    pub docs: Vec<usize>,
+}
+
+/// Relations in both directions, by document index.
+#[derive(Debug, Default)]
+pub struct Relations {
+    pub parent: Vec<Option<usize>>,
+    pub children: Vec<Vec<usize>>,
+    pub related: Vec<Vec<usize>>,
+    pub supersedes: Vec<Option<usize>>,
+    pub superseded_by: Vec<Vec<usize>>,
+    pub programme: Vec<Option<usize>>,
+    pub members: Vec<Vec<usize>>,
+}
+
+/// Every document of a build, with its lookups and relations.
+pub struct Site {
+    pub config: Config,
+    /// Sorted by source path.
+    pub docs: Vec<Document>,
+    pub by_id: BTreeMap<String, usize>,
+    /// Path relative to `content/` → document.
+    pub by_rel: HashMap<PathBuf, usize>,
+    pub relations: Relations,
+    /// By tag slug.
+    pub tags: BTreeMap<String, Tag>,
+}
+
+impl Site {
+    /// The document whose body is the front page, if `content/index.md` exists.
+    pub fn home_doc(&self) -> Option<usize> {
+        self.docs.iter().position(|d| d.url == "index.html")
+    }
+
+    /// Output paths the generator itself writes (never to be taken by a document).
+    pub fn generated_paths(&self) -> Vec<String> {
+        let mut paths = vec!["404.html".to_string(), "sitemap.xml".to_string(), format!("{TAGS_FOLDER}/index.html")];
+        paths.extend(Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| format!("{}/index.html", k.folder())));
+        paths.extend(self.tags.values().map(|t| t.url.clone()));
+        paths
+    }
+}
+
+/// Build the site, or report every problem with ids, paths and relations.
+pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) -> (Site, Vec<Diagnostic>) {
+    docs.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut diags = Vec::new();
+    let mut by_id = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if let Some(&first) = by_id.get(&d.id) {
+            let other: &Document = &docs[first];
+            diags.push(
+                Diagnostic::error("id-duplicate", &d.source, format!("the id `{}` is already used by {}", d.id, other.source.display()))
+                    .help("ids must be unique across the site; set `id:` in one of them"),
+            );
+        } else {
+            by_id.insert(d.id.clone(), i);
+        }
+    }
+    let by_rel = docs.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
+    let tags = collect_tags(&docs);
+    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags };
+    check_paths(&site, &mut diags);
+    site.relations = relations(&site, drafts, &mut diags);
+    (site, diags)
+}
+
+fn collect_tags(docs: &[Document]) -> BTreeMap<String, Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        for name in &d.fm.tags {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.trim().to_string(),
+                url: format!("{TAGS_FOLDER}/{slug}/index.html"),
+                docs: Vec::new(),
+            });
+            if tag.docs.last() != Some(&i) {
+                tag.docs.push(i);
+            }
+        }
+    }
+    tags
+}
+
+/// Two outputs on one path (also when they differ only in case or Unicode
+/// normalisation, which collide on macOS and Windows hosts) are errors.
+fn check_paths(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let key = |p: &str| p.nfc().collect::<String>().to_lowercase();
+    let generated: HashMap<String, String> = site.generated_paths().into_iter().map(|p| (key(&p), p)).collect();
+    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in site.docs.iter().enumerate() {
+        seen.entry(key(&d.url)).or_default().push(i);
+    }
+    for (k, idx) in seen {
+        if let Some(g) = generated.get(&k) {
+            for &i in &idx {
+                let d = &site.docs[i];
+                diags.push(
+                    Diagnostic::error("path-collision", &d.source, format!("would overwrite the generated page {g}"))
+                        .help("rename or move the file"),
+                );
+            }
+        }
+        if idx.len() > 1 {
+            let names: Vec<String> = idx.iter().map(|&i| site.docs[i].source.display().to_string()).collect();
+            for &i in &idx {
+                let d = &site.docs[i];
+                diags.push(
+                    Diagnostic::error("path-collision", &d.source, format!("{} files would be written to {}: {}", idx.len(), d.url, names.join(", ")))
+                        .help("file names that differ only in case, accents or punctuation give the same URL; rename one"),
+                );
+            }
+        }
+    }
+}
+
+fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> Relations {
+    let n = site.docs.len();
+    let mut rel = Relations {
+        parent: vec![None; n],
+        children: vec![Vec::new(); n],
+        related: vec![Vec::new(); n],
+        supersedes: vec![None; n],
+        superseded_by: vec![Vec::new(); n],
+        programme: vec![None; n],
+        members: vec![Vec::new(); n],
+    };
+    for (i, d) in site.docs.iter().enumerate() {
+        let mut find = |key: &str, r: &Ref| resolve(site, drafts, i, key, r, diags);
+        rel.parent[i] = d.fm.parent.as_ref().and_then(|r| find("parent", r));
+        rel.supersedes[i] = d.fm.supersedes.as_ref().and_then(|r| find("supersedes", r));
+        rel.related[i] = d.fm.related.iter().filter_map(|r| find("related", r)).collect();
+        rel.programme[i] = d.fm.programme.as_ref().and_then(|r| find("programme", r));
+        if let (Some(p), Some(r)) = (rel.programme[i], &d.fm.programme)
+            && site.docs[p].kind != Kind::Programme
+        {
+            diags.push(
+                Diagnostic::error("relation-kind", &d.source, format!("`programme: {}` is a {}, not a programme", r.id, site.docs[p].kind.name()))
+                    .at(&d.text, r.pos, r.id.chars().count())
+                    .help("`programme` names the course programme this document belongs to"),
+            );
+            rel.programme[i] = None;
+        }
+    }
+    for key in ["parent", "supersedes"] {
+        let links = if key == "parent" { &mut rel.parent } else { &mut rel.supersedes };
+        break_cycles(site, key, links, diags);
+    }
+    for i in 0..n {
+        if let Some(p) = rel.parent[i] {
+            rel.children[p].push(i);
+        }
+        if let Some(p) = rel.supersedes[i] {
+            rel.superseded_by[p].push(i);
+        }
+        if let Some(p) = rel.programme[i] {
+            rel.members[p].push(i);
+        }
+    }
+    rel
+}
+
+fn resolve(site: &Site, drafts: &[Document], from: usize, key: &str, r: &Ref, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+    let d = &site.docs[from];
+    let err = |code, msg: String, help: String| {
+        Diagnostic::error(code, &d.source, msg).at(&d.text, r.pos, r.id.chars().count().max(1)).help(help)
+    };
+    match site.by_id.get(&r.id) {
+        Some(&t) if t == from => {
+            diags.push(err("relation-self", format!("`{key}: {}` points to the document itself", r.id), "name another document".into()));
+            None
+        }
+        Some(&t) => Some(t),
+        None if drafts.iter().any(|x| x.id == r.id) => {
+            diags.push(err("relation-draft", format!("`{key}: {}` is a draft and is not published", r.id), "publish it first, or build with --drafts".into()));
+            None
+        }
+        None => {
+            let help = match did_you_mean(&r.id, site.by_id.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "no document has this id; an id is the file name without .md unless `id:` sets it".into(),
+            };
+            diags.push(err("relation-missing", format!("`{key}: {}` names no document", r.id), help));
+            None
+        }
+    }
+}
+
+/// Report and cut every loop in a single-valued relation.
+fn break_cycles(site: &Site, key: &str, links: &mut [Option<usize>], diags: &mut Vec<Diagnostic>) {
+    for start in 0..links.len() {
+        let mut path = vec![start];
+        let mut at = links[start];
+        while let Some(next) = at {
+            if next == start {
+                let names: Vec<&str> = path.iter().map(|&i| site.docs[i].id.as_str()).collect();
+                let d = &site.docs[start];
+                let r = if key == "parent" { d.fm.parent.as_ref() } else { d.fm.supersedes.as_ref() };
+                let mut diag = Diagnostic::error("relation-cycle", &d.source, format!("`{key}` goes round in a circle: {} → {}", names.join(" → "), d.id))
+                    .help(format!("a document cannot be its own {key}, directly or through others"));
+                if let Some(r) = r {
+                    diag = diag.at(&d.text, r.pos, r.id.chars().count());
+                }
+                diags.push(diag);
+                links[start] = None;
+                break;
+            }
+            if path.contains(&next) || path.len() > links.len() {
+                break;
+            }
+            path.push(next);
+            at = links[next];
+        }
+    }
+}

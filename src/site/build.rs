@@ -1,0 +1,154 @@
+//! One full build, from the site folder to an in-memory [`OutputSet`].
+//!
+//! Nothing is written here: the caller writes the set only when the build
+//! has no errors, so a failed build never leaves a half-written site.
+
+use super::assemble::{Site, assemble};
+use super::links::{DocLinks, check_anchors};
+use super::output::OutputSet;
+use super::render::{Views, load_templates, sitemap};
+use crate::assets;
+use crate::config::{Config, normalise_base_url};
+use crate::content::load::load;
+use crate::diag::{self, Diagnostic};
+use crate::markdown::{self, Rendered};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    /// Overrides `base_url` of the config.
+    pub base_url: Option<String>,
+}
+
+/// The result of a build: the output (empty if there were errors) and every problem.
+#[derive(Default)]
+pub struct Built {
+    pub output: OutputSet,
+    pub diags: Vec<Diagnostic>,
+    pub documents: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Built {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    fn fail(mut self, mut diags: Vec<Diagnostic>) -> Built {
+        self.diags.append(&mut diags);
+        diag::sort(&mut self.diags);
+        self.output.clear();
+        self
+    }
+}
+
+/// Build the site under `opts.root` into memory.
+pub fn build(opts: &BuildOptions) -> Built {
+    let mut built = Built::default();
+    let mut clock = Instant::now();
+    let mut lap = |built: &mut Built, name: &'static str| {
+        built.timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let root = &opts.root;
+    if !root.join("content").is_dir() {
+        let d = Diagnostic::error("no-content", Path::new("content"), format!("{} has no content/ folder", root.display()))
+            .help("run pactum in a site folder, pass --root, or create one with `pactum init`");
+        return built.fail(vec![d]);
+    }
+    let mut config = match Config::load(root) {
+        Ok(c) => c,
+        Err(d) => return built.fail(d),
+    };
+    if let Some(url) = &opts.base_url {
+        match normalise_base_url(url) {
+            Some(u) => config.base_url = u,
+            None => {
+                let d = Diagnostic::error("base-url", Path::new("--base-url"), format!("`{url}` is not an http(s) URL"))
+                    .help("write the full address, e.g. https://example.org/aftaler/");
+                return built.fail(vec![d]);
+            }
+        }
+    }
+    let loaded = load(root, &config, opts.drafts);
+    built.diags = loaded.diags;
+    lap(&mut built, "load");
+    let (site, mut diags) = assemble(config, loaded.docs, &loaded.drafts);
+    built.diags.append(&mut diags);
+    built.documents = site.docs.len();
+    let draft_paths: Vec<PathBuf> = loaded.drafts.iter().map(|d| d.rel.clone()).collect();
+    let rendered = render_bodies(&site, &draft_paths);
+    for r in &rendered {
+        built.diags.extend(r.diags.iter().cloned());
+    }
+    built.diags.extend(check_anchors(&site, &rendered));
+    lap(&mut built, "markdown");
+    let theme = assets::layouts(root).and_then(|l| Ok((l, assets::assets(root)?)));
+    let (layouts, asset_files) = match theme {
+        Ok(t) => t,
+        Err(d) => return built.fail(d),
+    };
+    let tera = match load_templates(&layouts) {
+        Ok(t) => t,
+        Err(d) => return built.fail(d),
+    };
+    let mut output = OutputSet::new();
+    let mut asset_urls = BTreeMap::new();
+    for (rel, bytes) in asset_files {
+        let name = assets::output_name(&rel, &bytes);
+        asset_urls.insert(assets::var_name(&rel), name.clone());
+        output.insert(name, bytes);
+    }
+    let views = Views::new(&site, &tera, &layouts, asset_urls);
+    let (pages, mut diags) = views.all_pages(&rendered);
+    built.diags.append(&mut diags);
+    lap(&mut built, "render");
+    if built.has_errors() {
+        return built.fail(Vec::new());
+    }
+    let minify = site.config.minify;
+    let pages: Vec<(String, Vec<u8>)> = pages
+        .into_par_iter()
+        .map(|(url, html)| {
+            let bytes = if minify { minify_html(html.as_bytes()) } else { html.into_bytes() };
+            (url, bytes)
+        })
+        .collect();
+    lap(&mut built, "minify");
+    if !site.config.base_url.is_empty() {
+        let mut urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).filter(|u| *u != "404.html").collect();
+        urls.sort();
+        output.insert("sitemap.xml".into(), sitemap(&site.config.base_url, &urls).into_bytes());
+    }
+    output.extend(pages);
+    built.output = output;
+    diag::sort(&mut built.diags);
+    built
+}
+
+fn render_bodies(site: &Site, drafts: &[PathBuf]) -> Vec<Rendered> {
+    (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| {
+            let d = &site.docs[i];
+            let src = markdown::Source { file: &d.source, text: &d.text, body_start: d.body_start, body_pos: d.body_pos };
+            markdown::render(&src, &DocLinks { site, from: i, drafts })
+        })
+        .collect()
+}
+
+fn minify_html(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    // Keep the document valid for strict validators and old parsers.
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = false;
+    cfg.minify_js = false;
+    minify_html::minify(html, &cfg)
+}

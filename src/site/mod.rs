@@ -1,0 +1,10 @@
+//! A site: assembling documents, resolving links, rendering pages and
+//! writing the output.
+
+pub mod assemble;
+pub mod build;
+pub mod links;
+pub mod output;
+pub mod render;
+
+pub use build::{BuildOptions, Built, build};

@@ -1,0 +1,189 @@
+//! Write a finished build to the output folder: only files whose bytes
+//! changed (each through a temp file + rename), stale files removed, and
+//! nothing outside the output folder ever touched.
+//!
+//! The folder keeps a manifest of what pactum wrote; only files listed there
+//! are ever removed, so a wrong `--output-dir` cannot delete a user's files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Output path (relative, `/`-separated) → bytes. Ordered, so output is deterministic.
+pub type OutputSet = BTreeMap<String, Vec<u8>>;
+
+/// Name of the manifest file in the output folder.
+pub const MANIFEST: &str = ".pactum-manifest";
+
+/// What a write did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Why the output folder was refused or could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("the output folder {0} is or contains the content folder; choose another --output-dir")]
+    ContainsContent(PathBuf),
+    #[error("the output folder {0} is inside the content folder; choose another --output-dir")]
+    InsideContent(PathBuf),
+    #[error("the output folder {0} is not empty and was not made by pactum (no {MANIFEST}); empty it or choose another --output-dir")]
+    Foreign(PathBuf),
+    #[error("the output path {0} is not a plain relative path")]
+    BadPath(String),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// Refuse an output folder that is, contains or lies inside `content`.
+pub fn check_location(out: &Path, content: &Path) -> Result<(), OutputError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Canonicalise the longest existing prefix so symlinks and `..` are seen through.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name().map(|s| s.to_os_string()), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut full = existing.canonicalize().unwrap_or(existing);
+        for name in rest.into_iter().rev() {
+            full.push(name);
+        }
+        full
+    };
+    let (out_abs, content_abs) = (abs(out), abs(content));
+    if content_abs.starts_with(&out_abs) {
+        return Err(OutputError::ContainsContent(out.to_path_buf()));
+    }
+    if out_abs.starts_with(&content_abs) {
+        return Err(OutputError::InsideContent(out.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn checked(rel: &str) -> Result<&str, OutputError> {
+    let ok = !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains('\\')
+        && !rel.contains('\0')
+        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+    if ok { Ok(rel) } else { Err(OutputError::BadPath(rel.to_string())) }
+}
+
+/// Write `set` into `out`, touching only what changed.
+pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
+    let manifest_path = out.join(MANIFEST);
+    let previous: BTreeSet<String> = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => text.lines().filter(|l| checked(l).is_ok()).map(str::to_owned).collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if out.exists() && std::fs::read_dir(out).map_err(io_err(out))?.next().is_some() {
+                return Err(OutputError::Foreign(out.to_path_buf()));
+            }
+            BTreeSet::new()
+        }
+        Err(e) => return Err(OutputError::Io { path: manifest_path, source: e }),
+    };
+    std::fs::create_dir_all(out).map_err(io_err(out))?;
+    let mut stats = WriteStats::default();
+    for (rel, bytes) in set {
+        let path = out.join(checked(rel)?);
+        if std::fs::read(&path).is_ok_and(|old| &old == bytes) {
+            stats.unchanged += 1;
+            continue;
+        }
+        write_atomic(&path, bytes)?;
+        stats.written += 1;
+    }
+    for rel in previous.iter().filter(|r| !set.contains_key(*r)) {
+        let path = out.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => stats.removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::Io { path, source: e }),
+        }
+        remove_empty_parents(out, &path);
+    }
+    let manifest: String = set.keys().map(|k| format!("{k}\n")).collect();
+    if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
+        write_atomic(&manifest_path, manifest.as_bytes())?;
+    }
+    Ok(stats)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.pactum-tmp"));
+    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        OutputError::Io { path: path.to_path_buf(), source: e }
+    })
+}
+
+fn remove_empty_parents(out: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(items: &[(&str, &str)]) -> OutputSet {
+        items.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = write(&out, &set(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
+        assert_eq!(s, WriteStats { written: 2, unchanged: 0, removed: 0 });
+        let s = write(&out, &set(&[("index.html", "a2")])).unwrap();
+        assert_eq!(s, WriteStats { written: 1, unchanged: 0, removed: 1 });
+        assert!(!out.join("x").exists(), "empty folder left behind");
+        let s = write(&out, &set(&[("index.html", "a2")])).unwrap();
+        assert_eq!(s, WriteStats { written: 0, unchanged: 1, removed: 0 });
+    }
+
+    #[test]
+    fn refuses_foreign_folders_and_content_overlap() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("precious.txt"), "x").unwrap();
+        assert!(matches!(write(tmp.path(), &set(&[("a", "b")])), Err(OutputError::Foreign(_))));
+        assert!(tmp.path().join("precious.txt").exists());
+        let content = tmp.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        assert!(check_location(tmp.path(), &content).is_err());
+        assert!(check_location(&content.join("out"), &content).is_err());
+        assert!(check_location(&tmp.path().join("public"), &content).is_ok());
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let tmp = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", "a\\b"] {
+            assert!(matches!(write(&tmp.path().join("o"), &set(&[(bad, "x")])), Err(OutputError::BadPath(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! Render every output page with Tera, from views of the site that carry
+//! only what a template may show (never whole documents).
+
+use super::assemble::{Site, TAGS_FOLDER};
+use super::links::root_of;
+use crate::assets;
+use crate::content::{Document, Kind};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Pos};
+use crate::markdown::Rendered;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::{Context, Tera};
+
+/// Load templates from the layout files; syntax errors name file and line.
+pub fn load_templates(files: &assets::Files) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let list: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    tera.add_raw_templates(list).map_err(|e| vec![template_error(&e, None, files)])?;
+    Ok(tera)
+}
+
+/// A Tera error as a diagnostic: the template file, line:col when Tera
+/// knows it (parse errors), and the whole cause chain.
+fn template_error(e: &tera::Error, page: Option<&str>, files: &assets::Files) -> Diagnostic {
+    use std::error::Error as _;
+    let mut chain = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        chain.push(c.to_string());
+        cause = c.source();
+    }
+    let full = chain.join("\n");
+    let name = full.split('\'').nth(1).filter(|n| files.contains_key(*n)).map(str::to_owned);
+    // Tera's parse errors carry "--> line:col" and a "= expected …" line.
+    let pos = full.split("--> ").nth(1).and_then(|rest| {
+        let (l, c) = rest.split_whitespace().next()?.split_once(':')?;
+        Some(Pos { line: l.parse().ok()?, col: c.parse().ok()? })
+    });
+    let expected = full.lines().find_map(|l| l.trim().strip_prefix("= ")).map(str::to_owned);
+    let summary: Vec<&str> =
+        full.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=') && !l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    let what = page.map(|p| format!(" while rendering {p}")).unwrap_or_default();
+    let file = name.as_ref().map_or_else(|| "layouts".to_string(), |n| format!("layouts/{n}"));
+    let mut d = Diagnostic::error("template", Path::new(&file), format!("template error{what}: {}", summary.join(": ")));
+    if let (Some(pos), Some(text)) = (pos, name.as_ref().and_then(|n| files.get(n))) {
+        d = d.at(&String::from_utf8_lossy(text), pos, 1);
+    }
+    d.help(expected.unwrap_or_else(|| "fix the template (Tera syntax: https://keats.github.io/tera/docs/)".into()))
+}
+
+#[derive(Serialize, Clone)]
+struct DateView {
+    iso: String,
+    text: String,
+}
+
+#[derive(Serialize, Clone)]
+struct LinkView {
+    id: String,
+    title: String,
+    url: String,
+    kind_label: String,
+}
+
+#[derive(Serialize, Clone)]
+struct RowView {
+    title: String,
+    url: String,
+    kind_label: String,
+    version: String,
+    status: String,
+    status_label: String,
+    effective: Option<DateView>,
+    review_by: Option<DateView>,
+    owner: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    kind: &'static str,
+    label: String,
+    url: String,
+    count: usize,
+}
+
+/// Everything shared by all pages, built once.
+pub struct Views<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    layouts: &'a assets::Files,
+    lang: String,
+    t: BTreeMap<&'static str, &'static str>,
+    assets: BTreeMap<String, String>,
+    links: Vec<LinkView>,
+    rows: Vec<RowView>,
+    nav: Vec<Value>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera, layouts: &'a assets::Files, asset_urls: BTreeMap<String, String>) -> Self {
+        let lang = site.config.language.clone();
+        let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
+        let label = |key: String| t.get(key.as_str()).copied().unwrap_or("").to_string();
+        let mut links = Vec::new();
+        let mut rows = Vec::new();
+        for d in &site.docs {
+            let kind_label = label(d.kind.label_key());
+            links.push(LinkView { id: d.id.clone(), title: d.fm.title.clone(), url: d.url.clone(), kind_label: kind_label.clone() });
+            rows.push(RowView {
+                title: d.fm.title.clone(),
+                url: d.url.clone(),
+                kind_label,
+                version: d.fm.version.clone(),
+                status: d.fm.status.map(|s| s.name().to_string()).unwrap_or_default(),
+                status_label: d.fm.status.map(|s| label(s.label_key())).unwrap_or_default(),
+                effective: d.fm.effective.map(|x| date_view(x, &lang)),
+                review_by: d.fm.review_by.map(|x| date_view(x, &lang)),
+                owner: d.fm.owner.clone(),
+            });
+        }
+        let nav = listed_kinds()
+            .filter_map(|k| {
+                let count = site.docs.iter().filter(|d| d.kind == k).count();
+                (count > 0).then(|| {
+                    json!(NavItem { kind: k.name(), label: label(format!("{}_plural", k.label_key())), url: listing_url(k), count })
+                })
+            })
+            .collect();
+        Views { site, tera, layouts, lang, t, assets: asset_urls, links, rows, nav }
+    }
+
+    fn label(&self, key: &str) -> String {
+        self.t.get(key).copied().unwrap_or("").to_string()
+    }
+
+    /// The variables every page has.
+    fn base(&self, url: &str, breadcrumbs: Vec<Value>) -> Context {
+        let c = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert("root", &root_of(url));
+        ctx.insert("page_url", url);
+        ctx.insert(
+            "site",
+            &json!({
+                "title": c.title, "description": c.description, "lang": c.language,
+                "base_url": c.base_url, "accessibility_url": c.accessibility_url,
+            }),
+        );
+        ctx.insert("t", &self.t);
+        ctx.insert("assets", &self.assets);
+        ctx.insert("nav", &self.nav);
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx
+    }
+
+    fn crumb(&self, title: &str, url: &str) -> Value {
+        json!({ "title": title, "url": url })
+    }
+
+    fn home_crumb(&self) -> Value {
+        self.crumb(&self.label("home"), "index.html")
+    }
+
+    fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<String, Diagnostic> {
+        self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))
+    }
+
+    /// A document page.
+    pub fn document(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
+        let d = &self.site.docs[i];
+        let rel = &self.site.relations;
+        let mut crumbs = vec![self.home_crumb()];
+        if d.kind != Kind::Page {
+            crumbs.push(self.crumb(&self.label(&format!("{}_plural", d.kind.label_key())), &listing_url(d.kind)));
+        }
+        let mut ancestors = Vec::new();
+        let mut at = rel.parent[i];
+        while let Some(p) = at {
+            if ancestors.contains(&p) || ancestors.len() > 8 {
+                break;
+            }
+            ancestors.push(p);
+            at = rel.parent[p];
+        }
+        for &p in ancestors.iter().rev() {
+            crumbs.push(self.crumb(&self.site.docs[p].fm.title, &self.site.docs[p].url));
+        }
+        let mut ctx = self.base(&d.url, crumbs);
+        ctx.insert("doc", &self.doc_view(i, d, r));
+        let template = format!("{}.html", d.kind.name());
+        let template = if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() };
+        self.render(&template, &ctx, &d.url)
+    }
+
+    fn doc_view(&self, i: usize, d: &Document, r: &Rendered) -> Value {
+        let rel = &self.site.relations;
+        let link = |j: &usize| self.links[*j].clone();
+        let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
+        let fm = &d.fm;
+        let tags: Vec<Value> = fm
+            .tags
+            .iter()
+            .filter_map(|t| self.site.tags.get(&crate::slug::slugify(t)))
+            .map(|t| json!({ "name": t.name, "url": t.url }))
+            .collect();
+        json!({
+            "id": d.id, "title": fm.title, "summary": fm.summary, "url": d.url,
+            "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()),
+            "version": fm.version,
+            "status": fm.status.map(|s| s.name()).unwrap_or_default(),
+            "status_label": fm.status.map(|s| self.label(&s.label_key())).unwrap_or_default(),
+            "effective": fm.effective.map(|x| date_view(x, &self.lang)),
+            "expires": fm.expires.map(|x| date_view(x, &self.lang)),
+            "review_by": fm.review_by.map(|x| date_view(x, &self.lang)),
+            "owner": fm.owner, "region": fm.region, "period": fm.period, "change_note": fm.change_note,
+            "parties": fm.parties, "sectors": fm.sectors, "audience": fm.audience, "aliases": fm.aliases,
+            "approvals": fm.approvals.iter().map(|a| json!({
+                "body": a.body, "date": a.date.map(|x| date_view(x, &self.lang)), "note": a.note,
+            })).collect::<Vec<_>>(),
+            "tags": tags,
+            "content": r.html,
+            "toc": r.toc.iter().map(|h| json!({ "level": h.level, "id": h.id, "title": h.title })).collect::<Vec<_>>(),
+            "parent": rel.parent[i].as_ref().map(link),
+            "children": links(&rel.children[i]),
+            "programme": rel.programme[i].as_ref().map(link),
+            "programme_members": links(&rel.members[i]),
+            "related": links(&rel.related[i]),
+            "supersedes": rel.supersedes[i].as_ref().map(link),
+            "superseded_by": links(&rel.superseded_by[i]),
+        })
+    }
+
+    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<RowView> {
+        let mut rows: Vec<RowView> = docs.map(|i| self.rows[i].clone()).collect();
+        rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(&b.url)));
+        rows
+    }
+
+    /// The listing page of one kind.
+    pub fn listing(&self, kind: Kind) -> Result<String, Diagnostic> {
+        let url = listing_url(kind);
+        let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
+        let mut ctx = self.base(&url, vec![self.home_crumb()]);
+        ctx.insert(
+            "listing",
+            &json!({
+                "title": self.label(&format!("{}_plural", kind.label_key())),
+                "intro": "", "kind": kind.name(), "docs": self.sorted_rows(docs),
+            }),
+        );
+        self.render("listing.html", &ctx, &url)
+    }
+
+    /// The index of all tags.
+    pub fn tag_index(&self) -> Result<String, Diagnostic> {
+        let url = format!("{TAGS_FOLDER}/index.html");
+        let mut ctx = self.base(&url, vec![self.home_crumb()]);
+        let tags: Vec<Value> = self
+            .site
+            .tags
+            .values()
+            .map(|t| json!({ "name": t.name, "url": t.url, "count": t.docs.len() }))
+            .collect();
+        ctx.insert("tags", &tags);
+        self.render("tags.html", &ctx, &url)
+    }
+
+    /// The page of one tag.
+    pub fn tag(&self, slug: &str) -> Result<String, Diagnostic> {
+        let tag = &self.site.tags[slug];
+        let crumbs = vec![self.home_crumb(), self.crumb(&self.label("tags"), &format!("{TAGS_FOLDER}/index.html"))];
+        let mut ctx = self.base(&tag.url, crumbs);
+        ctx.insert(
+            "listing",
+            &json!({
+                "title": format!("{} {}", self.label("tag_title_prefix"), tag.name),
+                "intro": "", "kind": "", "docs": self.sorted_rows(tag.docs.iter().copied()),
+            }),
+        );
+        self.render("tag.html", &ctx, &tag.url)
+    }
+
+    /// The front page, with the body of `content/index.md` as its intro.
+    pub fn home(&self, intro: &str) -> Result<String, Diagnostic> {
+        let url = "index.html";
+        let mut ctx = self.base(url, vec![]);
+        let title = self.site.home_doc().map_or(self.site.config.title.clone(), |i| self.site.docs[i].fm.title.clone());
+        let mut recent: Vec<usize> = (0..self.site.docs.len())
+            .filter(|&i| self.site.docs[i].kind != Kind::Page && self.site.docs[i].fm.effective.is_some())
+            .collect();
+        recent.sort_by(|&a, &b| {
+            let (x, y) = (&self.site.docs[a], &self.site.docs[b]);
+            y.fm.effective.cmp(&x.fm.effective).then(x.source.cmp(&y.source))
+        });
+        recent.truncate(10);
+        ctx.insert("intro", intro);
+        ctx.insert("home_title", &title);
+        ctx.insert("recent", &recent.iter().map(|&i| self.rows[i].clone()).collect::<Vec<_>>());
+        ctx.insert("kinds", &self.nav);
+        self.render("home.html", &ctx, url)
+    }
+
+    pub fn not_found(&self) -> Result<String, Diagnostic> {
+        let ctx = self.base("404.html", vec![self.home_crumb()]);
+        self.render("404.html", &ctx, "404.html")
+    }
+
+    /// Render all pages in parallel: output path → HTML.
+    pub fn all_pages(&self, rendered: &[Rendered]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+        let home = self.site.home_doc();
+        let mut jobs: Vec<Job> = (0..self.site.docs.len()).filter(|i| Some(*i) != home).map(Job::Doc).collect();
+        jobs.push(Job::Home);
+        jobs.push(Job::NotFound);
+        jobs.push(Job::TagIndex);
+        jobs.extend(listed_kinds().filter(|k| self.site.docs.iter().any(|d| d.kind == *k)).map(Job::Listing));
+        jobs.extend(self.site.tags.keys().map(|s| Job::Tag(s.clone())));
+        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| match job {
+                Job::Doc(i) => self.document(*i, &rendered[*i]).map(|h| (self.site.docs[*i].url.clone(), h)),
+                Job::Home => self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h)),
+                Job::NotFound => self.not_found().map(|h| ("404.html".into(), h)),
+                Job::TagIndex => self.tag_index().map(|h| (format!("{TAGS_FOLDER}/index.html"), h)),
+                Job::Listing(k) => self.listing(*k).map(|h| (listing_url(*k), h)),
+                Job::Tag(s) => self.tag(s).map(|h| (self.site.tags[s].url.clone(), h)),
+            })
+            .collect();
+        let mut pages = Vec::new();
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(p) => pages.push(p),
+                Err(d) => {
+                    if !diags.iter().any(|x: &Diagnostic| x.message == d.message) {
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        (pages, diags)
+    }
+}
+
+enum Job {
+    Doc(usize),
+    Home,
+    NotFound,
+    TagIndex,
+    Listing(Kind),
+    Tag(String),
+}
+
+/// Kinds that have a listing page (every kind but `page`).
+fn listed_kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL.into_iter().filter(|k| *k != Kind::Page)
+}
+
+pub fn listing_url(kind: Kind) -> String {
+    format!("{}/index.html", kind.folder())
+}
+
+fn date_view(d: Date, lang: &str) -> DateView {
+    DateView { iso: d.iso(), text: d.long(lang) }
+}
+
+/// `sitemap.xml` for a site with a known base URL.
+pub fn sitemap(base_url: &str, urls: &[&str]) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        let u = u.strip_suffix("index.html").unwrap_or(u);
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base_url}{u}"))));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
