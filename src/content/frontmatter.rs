@@ -179,7 +179,18 @@ fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &Path) -> Diagnostic {
         .map(|l| Pos { line: l.line() as usize + 1, col: l.column() as usize })
         .unwrap_or(Pos { line: 2, col: 1 });
     let (code, message, help) = explain_yaml(&message);
+    // YAML reports a tab where the scalar before it ends; point at the tab itself.
+    let pos = if code == "fm-yaml" && message.contains("tab") { first_tab(text).unwrap_or(pos) } else { pos };
     Diagnostic::error(code, file, message).at(text, pos, 1).help(help)
+}
+
+/// The first tab in the front matter (line 2 up to the closing fence).
+fn first_tab(text: &str) -> Option<Pos> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .find_map(|(i, l)| l.find('\t').map(|b| Pos { line: i + 1, col: l[..b].chars().count() + 1 }))
 }
 
 fn explain_yaml(message: &str) -> (&'static str, String, String) {

@@ -99,7 +99,7 @@ fn load_one(root: &Path, content: &Path, rel: &Path, config: &Config) -> Result<
     };
     if kind.is_versioned() && parsed.fm.version.is_empty() {
         diags.push(
-            Diagnostic::error("fm-missing-key", &source, format!("a {} needs a `version`", kind.name()))
+            Diagnostic::error("fm-missing-key", &source, format!("documents of kind `{}` need a `version`", kind.name()))
                 .at(&text, Pos { line: 2, col: 1 }, 1)
                 .help("add e.g. `version: \"1.0\"`; only pages may leave it out"),
         );

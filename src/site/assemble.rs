@@ -160,7 +160,7 @@ fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> R
             && site.docs[p].kind != Kind::Programme
         {
             diags.push(
-                Diagnostic::error("relation-kind", &d.source, format!("`programme: {}` is a {}, not a programme", r.id, site.docs[p].kind.name()))
+                Diagnostic::error("relation-kind", &d.source, format!("`programme: {}` is of kind `{}`, not a programme", r.id, site.docs[p].kind.name()))
                     .at(&d.text, r.pos, r.id.chars().count())
                     .help("`programme` names the course programme this document belongs to"),
             );

@@ -1,0 +1,83 @@
+//! The real binary: exit codes, messages, and what it does to the disk.
+
+use crate::common::{SiteTest, snapshot_dir};
+use predicates::prelude::*;
+
+#[test]
+fn check_reports_file_line_col_and_exits_1() {
+    let site = SiteTest::fixture("invalid/fm-unknown-key");
+    site.cmd()
+        .arg("check")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/aftaler/a.md:4:1"))
+        .stderr(predicate::str::contains("did you mean `review_by`?"))
+        .stderr(predicate::str::contains("4 | review: 2025-01-01"));
+    assert!(!site.root().join("public").exists(), "check must write nothing");
+}
+
+#[test]
+fn check_can_report_json() {
+    let site = SiteTest::fixture("invalid/fm-bad-status");
+    let out = site.cmd().args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["code"], "fm-enum");
+    assert_eq!(v[0]["file"], "content/aftaler/a.md");
+    assert_eq!(v[0]["pos"]["line"], 4);
+    assert_eq!(v[0]["severity"], "error");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_identical() {
+    let site = SiteTest::fixture("minimal");
+    site.cmd().arg("build").assert().success();
+    let before = snapshot_dir(&site.root().join("public"));
+    assert!(before.len() > 10);
+    site.write("content/aftaler/hoved.md", "---\ntitle: \"Hovedaftale\"\nversion: \"2.1\"\neffective: 2019-02-30\n---\nNy tekst\n");
+    site.cmd()
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/aftaler/hoved.md:4:12"))
+        .stderr(predicate::str::contains("left as it was"));
+    assert!(snapshot_dir(&site.root().join("public")) == before, "public/ changed after a failed build");
+}
+
+#[test]
+fn a_second_build_writes_nothing_and_stale_pages_are_removed() {
+    let site = SiteTest::fixture("minimal");
+    site.cmd().arg("build").assert().success();
+    site.cmd().arg("build").assert().success().stderr(predicate::str::contains("(0 written"));
+    std::fs::remove_file(site.root().join("content/sider/om.md")).unwrap();
+    site.cmd().arg("build").assert().success().stderr(predicate::str::contains("1 removed"));
+    assert!(!site.root().join("public/sider").exists());
+}
+
+#[test]
+fn refuses_an_output_folder_that_holds_the_content() {
+    let site = SiteTest::fixture("minimal");
+    site.cmd().args(["build", "--output-dir", "."]).assert().code(1).stderr(predicate::str::contains("contains the content folder"));
+    site.cmd().args(["build", "--output-dir", "content/out"]).assert().code(1);
+    assert!(!site.root().join("content/out").exists());
+}
+
+#[test]
+fn init_then_new_then_build_works_anywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = SiteTest { dir: tmp };
+    site.cmd().args(["init", "mysite"]).assert().success();
+    site.cmd()
+        .args(["new", "agreement", "Samarbejdsaftale om IV-behandling", "--root", "mysite"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("content/aftaler/samarbejdsaftale-om-iv-behandling.md"));
+    site.cmd().args(["new", "checklist", "Tjek før udskrivning", "--root", "mysite"]).assert().success();
+    site.cmd()
+        .args(["build", "--root", "mysite", "--output-dir", "out", "--base-url", "https://example.org/aftaler/"])
+        .assert()
+        .success();
+    let out = site.root().join("out");
+    assert!(out.join("aftaler/samarbejdsaftale-om-iv-behandling/index.html").exists());
+    assert!(out.join("sitemap.xml").exists());
+    site.cmd().args(["init", "mysite"]).assert().code(1).stderr(predicate::str::contains("not empty"));
+}

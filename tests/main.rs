@@ -1,0 +1,6 @@
+//! The one integration-test binary (see tests/README.md).
+
+mod build;
+mod cli;
+mod common;
+mod errors;
