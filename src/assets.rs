@@ -52,12 +52,18 @@ fn overlay(files: &mut Files, root: &Path, folder: &str, keep: impl Fn(&str) -> 
     }
     let mut diags = Vec::new();
     let walker = WalkDir::new(&base).follow_links(false).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !crate::content::load::is_ignored_name(&e.file_name().to_string_lossy())) {
+    for entry in walker
+        .filter_entry(|e| e.depth() == 0 || !crate::content::load::is_ignored_name(&e.file_name().to_string_lossy()))
+    {
         let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let Some(rel) = e.path().strip_prefix(&base).ok().and_then(|p| p.to_str()) else {
-                    diags.push(Diagnostic::error("path-encoding", &shown(e.path()), "the file name is not valid UTF-8"));
+                    diags.push(Diagnostic::error(
+                        "path-encoding",
+                        &shown(e.path()),
+                        "the file name is not valid UTF-8",
+                    ));
                     continue;
                 };
                 let rel = rel.replace('\\', "/");

@@ -102,7 +102,11 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
-                println!("created a new site in {}; build it with `pactum build --root {}`", dir.display(), dir.display());
+                println!(
+                    "created a new site in {}; build it with `pactum build --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&e.to_string()),

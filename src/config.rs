@@ -72,7 +72,8 @@ impl Config {
                 let first = e.to_string().lines().next().unwrap_or("").to_string();
                 let msg = first.trim_start_matches("error: ");
                 let msg = msg.strip_prefix("line ").and_then(|r| r.split_once(": ")).map_or(msg, |(_, m)| m);
-                let pos = e.location().map_or(Pos::START, |l| Pos { line: l.line() as usize, col: l.column() as usize });
+                let pos =
+                    e.location().map_or(Pos::START, |l| Pos { line: l.line() as usize, col: l.column() as usize });
                 return Err(vec![
                     Diagnostic::error("config", file, format!("invalid config: {msg}"))
                         .at(text, pos, 1)
@@ -158,8 +159,11 @@ mod tests {
 
     #[test]
     fn reads_keys_and_rejects_bad_values() {
-        let c = Config::parse("title: T\nlanguage: en\nbase_url: https://x.org/a\nkinds:\n  docs: guidance\n", Path::new("p"))
-            .unwrap();
+        let c = Config::parse(
+            "title: T\nlanguage: en\nbase_url: https://x.org/a\nkinds:\n  docs: guidance\n",
+            Path::new("p"),
+        )
+        .unwrap();
         assert_eq!((c.title.as_str(), c.language.as_str(), c.base_url.as_str()), ("T", "en", "https://x.org/a/"));
         assert_eq!(c.kinds.len(), 1);
         let e = Config::parse("language: fr\nbase_url: x.org\n", Path::new("p")).unwrap_err();

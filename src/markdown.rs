@@ -100,14 +100,19 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
         let (ev, range) = &events[i];
         match ev {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let end = events[i..].iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_)))).map_or(events.len(), |p| i + p);
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
                 let inner: Vec<Event<'_>> = events[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
                 rewritten.extend(r.heading(*level, id.as_deref(), inner));
                 i = end + 1;
                 continue;
             }
             Event::Start(Tag::Table(_)) => {
-                rewritten.push(Event::Html(CowStr::Borrowed(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Tabel">"#)));
+                rewritten.push(Event::Html(CowStr::Borrowed(
+                    r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Tabel">"#,
+                )));
                 rewritten.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -116,17 +121,31 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = r.link(dest_url, range.start);
-                rewritten.push(Event::Start(Tag::Link { link_type: *link_type, dest_url: dest.into(), title: title.clone(), id: id.clone() }));
+                rewritten.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest = r.safe_url(dest_url, range.start);
-                rewritten.push(Event::Start(Tag::Image { link_type: *link_type, dest_url: dest.into(), title: title.clone(), id: id.clone() }));
+                rewritten.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 if !h.trim().is_empty() {
                     r.out.diags.push(
                         Diagnostic::warning("raw-html", src.file, "raw HTML is shown as text, not rendered")
-                            .at(src.text, src.pos(range.start), h.trim_end().lines().next().unwrap_or("").chars().count())
+                            .at(
+                                src.text,
+                                src.pos(range.start),
+                                h.trim_end().lines().next().unwrap_or("").chars().count(),
+                            )
                             .help("write it in markdown; raw HTML is not allowed in documents"),
                     );
                 }
@@ -135,7 +154,9 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
             }
             Event::TaskListMarker(checked) => {
                 let c = if *checked { " checked=\"\"" } else { "" };
-                rewritten.push(Event::Html(format!("<label class=\"task\"><input type=\"checkbox\" disabled=\"\"{c}> ").into()));
+                rewritten.push(Event::Html(
+                    format!("<label class=\"task\"><input type=\"checkbox\" disabled=\"\"{c}> ").into(),
+                ));
                 label_open = true;
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_)) if label_open => {
@@ -240,9 +261,13 @@ impl<'e> Renderer<'_, '_> {
             return dest.to_string();
         }
         self.out.diags.push(
-            Diagnostic::warning("unsafe-url", self.src.file, format!("the link `{}` was removed", dest.escape_default()))
-                .at(self.src.text, self.src.pos(offset), 1)
-                .help("links may use http:, https:, mailto: or tel:, or point to another document"),
+            Diagnostic::warning(
+                "unsafe-url",
+                self.src.file,
+                format!("the link `{}` was removed", dest.escape_default()),
+            )
+            .at(self.src.text, self.src.pos(offset), 1)
+            .help("links may use http:, https:, mailto: or tel:, or point to another document"),
         );
         "#".to_string()
     }
@@ -275,7 +300,10 @@ fn tidy_tables(html: &str) -> String {
     let mut s = html.replace("<th>", "<th scope=\"col\">");
     for align in ["left", "center", "right"] {
         s = s
-            .replace(&format!("<th style=\"text-align: {align}\">"), &format!("<th scope=\"col\" class=\"align-{align}\">"))
+            .replace(
+                &format!("<th style=\"text-align: {align}\">"),
+                &format!("<th scope=\"col\" class=\"align-{align}\">"),
+            )
             .replace(&format!("<td style=\"text-align: {align}\">"), &format!("<td class=\"align-{align}\">"));
     }
     s
@@ -324,7 +352,11 @@ mod tests {
     #[test]
     fn task_items_are_labelled_checkboxes() {
         let r = md("- [ ] Rygestop\n- [x] Motion\n");
-        assert!(r.html.contains("<label class=\"task\"><input type=\"checkbox\" disabled=\"\"> Rygestop</label>"), "{}", r.html);
+        assert!(
+            r.html.contains("<label class=\"task\"><input type=\"checkbox\" disabled=\"\"> Rygestop</label>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("checked=\"\"> Motion</label>"));
     }
 
@@ -344,7 +376,9 @@ mod tests {
 
     #[test]
     fn url_safety_sees_through_disguises() {
-        for bad in ["javascript:x", "JAVASCRIPT:x", " java\nscript:x", "data:text/html,x", "vbscript:x", "\u{1}javascript:x"] {
+        for bad in
+            ["javascript:x", "JAVASCRIPT:x", " java\nscript:x", "data:text/html,x", "vbscript:x", "\u{1}javascript:x"]
+        {
             assert!(!is_safe_url(bad), "{bad:?}");
         }
         for good in ["https://a", "mailto:a@b", "../a.md#x", "#top", "a/b:c"] {

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 /// Why scaffolding refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
-    #[error("unknown kind `{0}`; expected one of: agreement, programme, communication-package, checklist, guidance, page")]
+    #[error(
+        "unknown kind `{0}`; expected one of: agreement, programme, communication-package, checklist, guidance, page"
+    )]
     Kind(String),
     #[error("the title gives an empty file name; use letters or digits")]
     EmptyTitle,
@@ -87,7 +89,12 @@ const INIT_FILES: &[(&str, &str)] = &[
 
 /// Create a new site in `dir` (which must be missing or empty).
 pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|source| ScaffoldError::Io { path: dir.to_path_buf(), source })?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|source| ScaffoldError::Io { path: dir.to_path_buf(), source })?
+            .next()
+            .is_some()
+    {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
     for (rel, text) in INIT_FILES {
@@ -112,7 +119,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let p = new_document(tmp.path(), "agreement", "Samarbejdsaftale om IV-behandling").unwrap();
         assert!(p.ends_with("content/aftaler/samarbejdsaftale-om-iv-behandling.md"));
-        assert!(matches!(new_document(tmp.path(), "agreement", "Samarbejdsaftale om IV-behandling"), Err(ScaffoldError::Exists(_))));
+        assert!(matches!(
+            new_document(tmp.path(), "agreement", "Samarbejdsaftale om IV-behandling"),
+            Err(ScaffoldError::Exists(_))
+        ));
         assert!(matches!(new_document(tmp.path(), "nope", "x"), Err(ScaffoldError::Kind(_))));
         assert!(matches!(new_document(tmp.path(), "page", "!!"), Err(ScaffoldError::EmptyTitle)));
     }

@@ -75,7 +75,8 @@ fn content_type(path: &str) -> &'static str {
 
 /// Answer one request from `site`; `allowed_hosts` are the Host values accepted.
 pub fn respond(site: &OutputSet, headers: &HeaderMap, path: &str, allowed_hosts: &[String]) -> Response {
-    let host_ok = headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|h| allowed_hosts.iter().any(|a| a == h));
+    let host_ok =
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|h| allowed_hosts.iter().any(|a| a == h));
     if !host_ok {
         return plain(StatusCode::FORBIDDEN, "forbidden host");
     }

@@ -123,11 +123,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         let l = text[offset..end].trim_end();
         if l == "---" || l == "..." {
             let body_start = (end + 1).min(text.len());
-            return Ok(Split {
-                yaml: &text[yaml_start..offset],
-                body_start,
-                body_pos: Pos { line: line + 1, col: 1 },
-            });
+            return Ok(Split { yaml: &text[yaml_start..offset], body_start, body_pos: Pos { line: line + 1, col: 1 } });
         }
         offset = end + 1;
         line += 1;
@@ -216,11 +212,7 @@ fn explain_yaml(message: &str) -> (&'static str, String, String) {
         return ("fm-duplicate-key", format!("the key `{key}` is given twice"), "give each key once".into());
     }
     if message.contains("tab") {
-        return (
-            "fm-yaml",
-            format!("invalid YAML: {message}"),
-            "indent YAML with spaces; tabs are not allowed".into(),
-        );
+        return ("fm-yaml", format!("invalid YAML: {message}"), "indent YAML with spaces; tabs are not allowed".into());
     }
     if message.starts_with("expected ") || message.starts_with("invalid type") {
         return (
@@ -398,8 +390,14 @@ mod tests {
     #[test]
     fn reports_each_problem_at_its_file_position() {
         assert_eq!(errors("---\ntitle: A\ntittle: B\n---\n"), ["fm-unknown-key content/a.md:3:1 unknown key `tittle`"]);
-        assert_eq!(errors("---\ntitle: A\ntitle: B\n---\n"), ["fm-duplicate-key content/a.md:3:1 the key `title` is given twice"]);
-        assert_eq!(errors("no front matter\n"), ["fm-missing content/a.md:1:1 no front matter: the first line is not `---`"]);
+        assert_eq!(
+            errors("---\ntitle: A\ntitle: B\n---\n"),
+            ["fm-duplicate-key content/a.md:3:1 the key `title` is given twice"]
+        );
+        assert_eq!(
+            errors("no front matter\n"),
+            ["fm-missing content/a.md:1:1 no front matter: the first line is not `---`"]
+        );
         assert_eq!(errors(""), ["fm-missing content/a.md:1:1 no front matter: the file is empty"]);
         assert_eq!(errors("---\ntitle: A\n"), ["fm-unclosed content/a.md:1:1 the front matter is never closed"]);
         assert_eq!(
@@ -410,9 +408,18 @@ mod tests {
             errors("---\ntitle: A\neffective: 2023-02-01\nexpires: 2022-01-01\n---\n"),
             ["fm-date-order content/a.md:4:10 `expires: 2022-01-01` is before `effective: 2023-02-01`"]
         );
-        assert_eq!(errors("---\ntitle: A\nstatus: inforce\n---\n"), ["fm-enum content/a.md:3:9 unknown status `inforce`"]);
-        assert_eq!(errors("---\ntitle: A\ntags: foo\n---\n"), ["fm-type content/a.md:3:7 wrong type: expected sequence start"]);
-        assert_eq!(errors("---\nsummary: x\n---\n"), ["fm-missing-key content/a.md:2:1 the front matter has no `title`"]);
+        assert_eq!(
+            errors("---\ntitle: A\nstatus: inforce\n---\n"),
+            ["fm-enum content/a.md:3:9 unknown status `inforce`"]
+        );
+        assert_eq!(
+            errors("---\ntitle: A\ntags: foo\n---\n"),
+            ["fm-type content/a.md:3:7 wrong type: expected sequence start"]
+        );
+        assert_eq!(
+            errors("---\nsummary: x\n---\n"),
+            ["fm-missing-key content/a.md:2:1 the front matter has no `title`"]
+        );
     }
 
     #[test]

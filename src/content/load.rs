@@ -92,16 +92,23 @@ fn load_one(root: &Path, content: &Path, rel: &Path, config: &Config) -> Result<
             diags.push(
                 Diagnostic::error("fm-kind", &source, "cannot tell what kind of document this is")
                     .at(&text, Pos { line: 2, col: 1 }, 1)
-                    .help(format!("add `kind: agreement` (or another kind), or move the file into one of: {}", folders.join(", "))),
+                    .help(format!(
+                        "add `kind: agreement` (or another kind), or move the file into one of: {}",
+                        folders.join(", ")
+                    )),
             );
             Kind::Page
         }
     };
     if kind.is_versioned() && parsed.fm.version.is_empty() {
         diags.push(
-            Diagnostic::error("fm-missing-key", &source, format!("documents of kind `{}` need a `version`", kind.name()))
-                .at(&text, Pos { line: 2, col: 1 }, 1)
-                .help("add e.g. `version: \"1.0\"`; only pages may leave it out"),
+            Diagnostic::error(
+                "fm-missing-key",
+                &source,
+                format!("documents of kind `{}` need a `version`", kind.name()),
+            )
+            .at(&text, Pos { line: 2, col: 1 }, 1)
+            .help("add e.g. `version: \"1.0\"`; only pages may leave it out"),
         );
     }
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");

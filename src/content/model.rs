@@ -17,14 +17,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Agreement,
-        Kind::Programme,
-        Kind::CommunicationPackage,
-        Kind::Checklist,
-        Kind::Guidance,
-        Kind::Page,
-    ];
+    pub const ALL: [Kind; 6] =
+        [Kind::Agreement, Kind::Programme, Kind::CommunicationPackage, Kind::Checklist, Kind::Guidance, Kind::Page];
 
     /// The front-matter spelling, e.g. `communication-package`.
     pub fn name(self) -> &'static str {
@@ -77,14 +71,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Draft,
-        Status::Consultation,
-        Status::Approved,
-        Status::InForce,
-        Status::Superseded,
-        Status::Withdrawn,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::Draft, Status::Consultation, Status::Approved, Status::InForce, Status::Superseded, Status::Withdrawn];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -71,8 +71,12 @@ pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) ->
         if let Some(&first) = by_id.get(&d.id) {
             let other: &Document = &docs[first];
             diags.push(
-                Diagnostic::error("id-duplicate", &d.source, format!("the id `{}` is already used by {}", d.id, other.source.display()))
-                    .help("ids must be unique across the site; set `id:` in one of them"),
+                Diagnostic::error(
+                    "id-duplicate",
+                    &d.source,
+                    format!("the id `{}` is already used by {}", d.id, other.source.display()),
+                )
+                .help("ids must be unique across the site; set `id:` in one of them"),
             );
         } else {
             by_id.insert(d.id.clone(), i);
@@ -131,8 +135,12 @@ fn check_paths(site: &Site, diags: &mut Vec<Diagnostic>) {
             for &i in &idx {
                 let d = &site.docs[i];
                 diags.push(
-                    Diagnostic::error("path-collision", &d.source, format!("{} files would be written to {}: {}", idx.len(), d.url, names.join(", ")))
-                        .help("file names that differ only in case, accents or punctuation give the same URL; rename one"),
+                    Diagnostic::error(
+                        "path-collision",
+                        &d.source,
+                        format!("{} files would be written to {}: {}", idx.len(), d.url, names.join(", ")),
+                    )
+                    .help("file names that differ only in case, accents or punctuation give the same URL; rename one"),
                 );
             }
         }
@@ -160,9 +168,13 @@ fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> R
             && site.docs[p].kind != Kind::Programme
         {
             diags.push(
-                Diagnostic::error("relation-kind", &d.source, format!("`programme: {}` is of kind `{}`, not a programme", r.id, site.docs[p].kind.name()))
-                    .at(&d.text, r.pos, r.id.chars().count())
-                    .help("`programme` names the course programme this document belongs to"),
+                Diagnostic::error(
+                    "relation-kind",
+                    &d.source,
+                    format!("`programme: {}` is of kind `{}`, not a programme", r.id, site.docs[p].kind.name()),
+                )
+                .at(&d.text, r.pos, r.id.chars().count())
+                .help("`programme` names the course programme this document belongs to"),
             );
             rel.programme[i] = None;
         }
@@ -185,19 +197,34 @@ fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> R
     rel
 }
 
-fn resolve(site: &Site, drafts: &[Document], from: usize, key: &str, r: &Ref, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+fn resolve(
+    site: &Site,
+    drafts: &[Document],
+    from: usize,
+    key: &str,
+    r: &Ref,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<usize> {
     let d = &site.docs[from];
     let err = |code, msg: String, help: String| {
         Diagnostic::error(code, &d.source, msg).at(&d.text, r.pos, r.id.chars().count().max(1)).help(help)
     };
     match site.by_id.get(&r.id) {
         Some(&t) if t == from => {
-            diags.push(err("relation-self", format!("`{key}: {}` points to the document itself", r.id), "name another document".into()));
+            diags.push(err(
+                "relation-self",
+                format!("`{key}: {}` points to the document itself", r.id),
+                "name another document".into(),
+            ));
             None
         }
         Some(&t) => Some(t),
         None if drafts.iter().any(|x| x.id == r.id) => {
-            diags.push(err("relation-draft", format!("`{key}: {}` is a draft and is not published", r.id), "publish it first, or build with --drafts".into()));
+            diags.push(err(
+                "relation-draft",
+                format!("`{key}: {}` is a draft and is not published", r.id),
+                "publish it first, or build with --drafts".into(),
+            ));
             None
         }
         None => {
@@ -221,8 +248,12 @@ fn break_cycles(site: &Site, key: &str, links: &mut [Option<usize>], diags: &mut
                 let names: Vec<&str> = path.iter().map(|&i| site.docs[i].id.as_str()).collect();
                 let d = &site.docs[start];
                 let r = if key == "parent" { d.fm.parent.as_ref() } else { d.fm.supersedes.as_ref() };
-                let mut diag = Diagnostic::error("relation-cycle", &d.source, format!("`{key}` goes round in a circle: {} → {}", names.join(" → "), d.id))
-                    .help(format!("a document cannot be its own {key}, directly or through others"));
+                let mut diag = Diagnostic::error(
+                    "relation-cycle",
+                    &d.source,
+                    format!("`{key}` goes round in a circle: {} → {}", names.join(" → "), d.id),
+                )
+                .help(format!("a document cannot be its own {key}, directly or through others"));
                 if let Some(r) = r {
                     diag = diag.at(&d.text, r.pos, r.id.chars().count());
                 }

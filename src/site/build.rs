@@ -58,8 +58,9 @@ pub fn build(opts: &BuildOptions) -> Built {
     };
     let root = &opts.root;
     if !root.join("content").is_dir() {
-        let d = Diagnostic::error("no-content", Path::new("content"), format!("{} has no content/ folder", root.display()))
-            .help("run pactum in a site folder, pass --root, or create one with `pactum init`");
+        let d =
+            Diagnostic::error("no-content", Path::new("content"), format!("{} has no content/ folder", root.display()))
+                .help("run pactum in a site folder, pass --root, or create one with `pactum init`");
         return built.fail(vec![d]);
     }
     let mut config = match Config::load(root) {
@@ -70,8 +71,9 @@ pub fn build(opts: &BuildOptions) -> Built {
         match normalise_base_url(url) {
             Some(u) => config.base_url = u,
             None => {
-                let d = Diagnostic::error("base-url", Path::new("--base-url"), format!("`{url}` is not an http(s) URL"))
-                    .help("write the full address, e.g. https://example.org/aftaler/");
+                let d =
+                    Diagnostic::error("base-url", Path::new("--base-url"), format!("`{url}` is not an http(s) URL"))
+                        .help("write the full address, e.g. https://example.org/aftaler/");
                 return built.fail(vec![d]);
             }
         }
@@ -137,7 +139,8 @@ fn render_bodies(site: &Site, drafts: &[PathBuf]) -> Vec<Rendered> {
         .into_par_iter()
         .map(|i| {
             let d = &site.docs[i];
-            let src = markdown::Source { file: &d.source, text: &d.text, body_start: d.body_start, body_pos: d.body_pos };
+            let src =
+                markdown::Source { file: &d.source, text: &d.text, body_start: d.body_start, body_pos: d.body_pos };
             markdown::render(&src, &DocLinks { site, from: i, drafts })
         })
         .collect()

@@ -51,12 +51,18 @@ impl Resolve for DocLinks<'_> {
             if let Some(p) = &target
                 && self.drafts.iter().any(|d| d.ends_with(p))
             {
-                return err(format!("the link `{dest}` points to a draft"), "drafts are not published; remove the link or publish the draft".into());
+                return err(
+                    format!("the link `{dest}` points to a draft"),
+                    "drafts are not published; remove the link or publish the draft".into(),
+                );
             }
             let shown = target.as_ref().map_or(decoded.clone(), |p| p.display().to_string());
             let candidates: Vec<String> = self.site.by_rel.keys().map(|p| p.display().to_string()).collect();
             let help = match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{}`? (paths are relative to this file's folder)", relative_path(dir, Path::new(s))),
+                Some(s) => format!(
+                    "did you mean `{}`? (paths are relative to this file's folder)",
+                    relative_path(dir, Path::new(s))
+                ),
                 None => "no document has this path; paths are relative to this file's folder".into(),
             };
             return err(format!("the link `{dest}` points to content/{shown}, which does not exist"), help);
@@ -105,7 +111,11 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
             let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
             i += 3;
@@ -125,19 +135,30 @@ pub fn check_anchors(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
         for link in &r.links {
             let Some(anchor) = &link.anchor else { continue };
             let ids = &rendered[link.doc].toc;
-            if anchor.is_empty() || ids.iter().any(|h| &h.id == anchor) || is_footnote_anchor(&rendered[link.doc].html, anchor) {
+            if anchor.is_empty()
+                || ids.iter().any(|h| &h.id == anchor)
+                || is_footnote_anchor(&rendered[link.doc].html, anchor)
+            {
                 continue;
             }
             let target = &site.docs[link.doc];
             let help = match did_you_mean(anchor, ids.iter().map(|h| h.id.as_str())) {
                 Some(s) => format!("did you mean `#{s}`?"),
                 None if ids.is_empty() => format!("{} has no headings", target.source.display()),
-                None => format!("headings of {}: {}", target.source.display(), ids.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "headings of {}: {}",
+                    target.source.display(),
+                    ids.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
+                ),
             };
             diags.push(
-                Diagnostic::error("anchor-missing", &doc.source, format!("`#{anchor}` is not a heading of {}", target.source.display()))
-                    .at(&doc.text, link.pos, 1)
-                    .help(help),
+                Diagnostic::error(
+                    "anchor-missing",
+                    &doc.source,
+                    format!("`#{anchor}` is not a heading of {}", target.source.display()),
+                )
+                .at(&doc.text, link.pos, 1)
+                .help(help),
             );
         }
     }

@@ -30,7 +30,9 @@ pub enum OutputError {
     ContainsContent(PathBuf),
     #[error("the output folder {0} is inside the content folder; choose another --output-dir")]
     InsideContent(PathBuf),
-    #[error("the output folder {0} is not empty and was not made by pactum (no {MANIFEST}); empty it or choose another --output-dir")]
+    #[error(
+        "the output folder {0} is not empty and was not made by pactum (no {MANIFEST}); empty it or choose another --output-dir"
+    )]
     Foreign(PathBuf),
     #[error("the output path {0} is not a plain relative path")]
     BadPath(String),

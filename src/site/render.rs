@@ -19,10 +19,9 @@ use tera::{Context, Tera};
 pub fn load_templates(files: &assets::Files) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let list: Vec<(String, String)> = files
-        .iter()
-        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
-        .collect();
+    tera.set_escape_fn(escape_html);
+    let list: Vec<(String, String)> =
+        files.iter().map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned())).collect();
     tera.add_raw_templates(list).map_err(|e| vec![template_error(&e, None, files)])?;
     Ok(tera)
 }
@@ -45,15 +44,42 @@ fn template_error(e: &tera::Error, page: Option<&str>, files: &assets::Files) ->
         Some(Pos { line: l.parse().ok()?, col: c.parse().ok()? })
     });
     let expected = full.lines().find_map(|l| l.trim().strip_prefix("= ")).map(str::to_owned);
-    let summary: Vec<&str> =
-        full.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=') && !l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    let summary: Vec<&str> = full
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("-->")
+                && !l.starts_with('|')
+                && !l.starts_with('=')
+                && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .collect();
     let what = page.map(|p| format!(" while rendering {p}")).unwrap_or_default();
     let file = name.as_ref().map_or_else(|| "layouts".to_string(), |n| format!("layouts/{n}"));
-    let mut d = Diagnostic::error("template", Path::new(&file), format!("template error{what}: {}", summary.join(": ")));
+    let mut d =
+        Diagnostic::error("template", Path::new(&file), format!("template error{what}: {}", summary.join(": ")));
     if let (Some(pos), Some(text)) = (pos, name.as_ref().and_then(|n| files.get(n))) {
         d = d.at(&String::from_utf8_lossy(text), pos, 1);
     }
     d.help(expected.unwrap_or_else(|| "fix the template (Tera syntax: https://keats.github.io/tera/docs/)".into()))
+}
+
+/// Escape text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so URLs stay readable in the output.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Serialize, Clone)]
@@ -105,7 +131,12 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, layouts: &'a assets::Files, asset_urls: BTreeMap<String, String>) -> Self {
+    pub fn new(
+        site: &'a Site,
+        tera: &'a Tera,
+        layouts: &'a assets::Files,
+        asset_urls: BTreeMap<String, String>,
+    ) -> Self {
         let lang = site.config.language.clone();
         let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
         let label = |key: String| t.get(key.as_str()).copied().unwrap_or("").to_string();
@@ -113,7 +144,12 @@ impl<'a> Views<'a> {
         let mut rows = Vec::new();
         for d in &site.docs {
             let kind_label = label(d.kind.label_key());
-            links.push(LinkView { id: d.id.clone(), title: d.fm.title.clone(), url: d.url.clone(), kind_label: kind_label.clone() });
+            links.push(LinkView {
+                id: d.id.clone(),
+                title: d.fm.title.clone(),
+                url: d.url.clone(),
+                kind_label: kind_label.clone(),
+            });
             rows.push(RowView {
                 title: d.fm.title.clone(),
                 url: d.url.clone(),
@@ -130,7 +166,12 @@ impl<'a> Views<'a> {
             .filter_map(|k| {
                 let count = site.docs.iter().filter(|d| d.kind == k).count();
                 (count > 0).then(|| {
-                    json!(NavItem { kind: k.name(), label: label(format!("{}_plural", k.label_key())), url: listing_url(k), count })
+                    json!(NavItem {
+                        kind: k.name(),
+                        label: label(format!("{}_plural", k.label_key())),
+                        url: listing_url(k),
+                        count
+                    })
                 })
             })
             .collect();
@@ -196,7 +237,8 @@ impl<'a> Views<'a> {
         let mut ctx = self.base(&d.url, crumbs);
         ctx.insert("doc", &self.doc_view(i, d, r));
         let template = format!("{}.html", d.kind.name());
-        let template = if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() };
+        let template =
+            if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() };
         self.render(&template, &ctx, &d.url)
     }
 
@@ -263,12 +305,8 @@ impl<'a> Views<'a> {
     pub fn tag_index(&self) -> Result<String, Diagnostic> {
         let url = format!("{TAGS_FOLDER}/index.html");
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
-        let tags: Vec<Value> = self
-            .site
-            .tags
-            .values()
-            .map(|t| json!({ "name": t.name, "url": t.url, "count": t.docs.len() }))
-            .collect();
+        let tags: Vec<Value> =
+            self.site.tags.values().map(|t| json!({ "name": t.name, "url": t.url, "count": t.docs.len() })).collect();
         ctx.insert("tags", &tags);
         self.render("tags.html", &ctx, &url)
     }
@@ -326,7 +364,9 @@ impl<'a> Views<'a> {
             .par_iter()
             .map(|job| match job {
                 Job::Doc(i) => self.document(*i, &rendered[*i]).map(|h| (self.site.docs[*i].url.clone(), h)),
-                Job::Home => self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h)),
+                Job::Home => {
+                    self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h))
+                }
                 Job::NotFound => self.not_found().map(|h| ("404.html".into(), h)),
                 Job::TagIndex => self.tag_index().map(|h| (format!("{TAGS_FOLDER}/index.html"), h)),
                 Job::Listing(k) => self.listing(*k).map(|h| (listing_url(*k), h)),
@@ -373,7 +413,9 @@ fn date_view(d: Date, lang: &str) -> DateView {
 
 /// `sitemap.xml` for a site with a known base URL.
 pub fn sitemap(base_url: &str, urls: &[&str]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
         let u = u.strip_suffix("index.html").unwrap_or(u);
         s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base_url}{u}"))));
