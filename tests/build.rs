@@ -53,7 +53,10 @@ fn every_page_type_renders_with_relative_urls_only() {
         let html = page(&built, p);
         assert!(html.starts_with("<!doctype html>"), "{p}");
         assert_eq!(html.matches("<h1").count(), 1, "{p} must have one h1");
-        assert!(!html.contains("href=/") && !html.contains("href=\"/") && !html.contains("src=/"), "{p} has an absolute URL");
+        assert!(
+            !html.contains("href=/") && !html.contains("href=\"/") && !html.contains("src=/"),
+            "{p} has an absolute URL"
+        );
     }
     assert_eq!(broken_links(&built.output), Vec::<String>::new());
     assert!(!built.output.contains_key("sitemap.xml"), "no sitemap without base_url");
@@ -64,7 +67,17 @@ fn every_page_type_renders_with_relative_urls_only() {
 fn an_agreement_shows_its_metadata_and_relations_both_ways() {
     let built = SiteTest::fixture("minimal").build();
     let hoved = page(&built, "aftaler/hoved/index.html");
-    for needle in ["2.0", "1. januar 2019", "31. december 2023", "SKU", "DAK", "Indstillet", "Region", "Bilag om ansvar", "Gammel aftale"] {
+    for needle in [
+        "2.0",
+        "1. januar 2019",
+        "31. december 2023",
+        "SKU",
+        "DAK",
+        "Indstillet",
+        "Region",
+        "Bilag om ansvar",
+        "Gammel aftale",
+    ] {
         assert!(hoved.contains(needle), "agreement page lacks {needle}");
     }
     assert!(hoved.contains("../../aftaler/bilag/index.html"), "parent does not list its bilag");

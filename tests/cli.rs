@@ -33,7 +33,10 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     site.cmd().arg("build").assert().success();
     let before = snapshot_dir(&site.root().join("public"));
     assert!(before.len() > 10);
-    site.write("content/aftaler/hoved.md", "---\ntitle: \"Hovedaftale\"\nversion: \"2.1\"\neffective: 2019-02-30\n---\nNy tekst\n");
+    site.write(
+        "content/aftaler/hoved.md",
+        "---\ntitle: \"Hovedaftale\"\nversion: \"2.1\"\neffective: 2019-02-30\n---\nNy tekst\n",
+    );
     site.cmd()
         .arg("build")
         .assert()
@@ -56,7 +59,11 @@ fn a_second_build_writes_nothing_and_stale_pages_are_removed() {
 #[test]
 fn refuses_an_output_folder_that_holds_the_content() {
     let site = SiteTest::fixture("minimal");
-    site.cmd().args(["build", "--output-dir", "."]).assert().code(1).stderr(predicate::str::contains("contains the content folder"));
+    site.cmd()
+        .args(["build", "--output-dir", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("contains the content folder"));
     site.cmd().args(["build", "--output-dir", "content/out"]).assert().code(1);
     assert!(!site.root().join("content/out").exists());
 }
