@@ -139,17 +139,41 @@ impl fmt::Display for Diagnostic {
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}", self.location());
         if let Some((n, p, line)) = shown {
-            let line = line.replace('\t', " ");
+            let (line, col) = window(&line.replace('\t', " "), p.col);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{n} | {line}");
-            let lead = " ".repeat(p.col.saturating_sub(1));
-            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(self.width));
+            let lead = " ".repeat(col.saturating_sub(1));
+            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(self.width.min(WINDOW)));
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = help: {help}");
         }
         f.write_str(out.trim_end_matches('\n'))
     }
+}
+
+/// Longest stretch of a source line shown under a diagnostic.
+const WINDOW: usize = 100;
+
+/// Cut a long line to about [`WINDOW`] characters around `col`; returns the
+/// shown text and the column of the caret within it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WINDOW {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(WINDOW / 2).min(chars.len().saturating_sub(WINDOW));
+    let end = (start + WINDOW).min(chars.len());
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut caret = col - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
 }
 
 /// The closest candidate to `word`, if one is close enough to suggest.
@@ -189,6 +213,15 @@ mod tests {
         let off = text.find('x').unwrap();
         assert_eq!(Pos::at(text, off, Pos { line: 5, col: 1 }), Pos { line: 6, col: 11 });
         assert_eq!(Pos::at(text, 3, Pos { line: 5, col: 3 }), Pos { line: 5, col: 5 });
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (shown, col) = window(&line, 301);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(col - 1), Some('X'));
+        assert_eq!(window("short", 3), ("short".to_string(), 3));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use crate::diag::{Diagnostic, Pos};
 use crate::slug::slugify;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -25,15 +25,25 @@ pub struct Heading {
 pub enum Target {
     /// Leave the destination as written (external or unmanaged).
     Keep,
-    /// A document of the site: the URL to write, and what to check later.
-    Internal { url: String, doc: usize, anchor: Option<String> },
+    /// A document of the site: the URL to write, what to check later, and
+    /// the text to show for an `[[id]]` link written without text.
+    Internal { url: String, doc: usize, anchor: Option<String>, title: String },
     /// A problem to report; the link is written as `#`.
     Broken(Diagnostic),
 }
 
+/// How a link was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `[text](dest)`: a URL or a relative path to a markdown file.
+    Path,
+    /// `[[id]]`, `[[id#anchor]]`, `[[id|text]]`, `[[id@version]]`.
+    Id,
+}
+
 /// Resolves link destinations; `pos` is where the link starts in the file.
 pub trait Resolve {
-    fn resolve(&self, dest: &str, pos: Pos) -> Target;
+    fn resolve(&self, dest: &str, form: Form, pos: Pos) -> Target;
 }
 
 /// A link to a document of the site, kept for anchor checks and backlinks.
@@ -86,6 +96,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
 }
 
 /// Render the body of `src`, resolving links with `resolver`.
@@ -105,7 +116,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
                     .map_or(events.len(), |p| i + p);
                 let inner: Vec<Event<'_>> = events[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
-                rewritten.extend(r.heading(*level, id.as_deref(), inner));
+                rewritten.extend(r.heading(*level, id.as_deref(), inner, range.start));
                 i = end + 1;
                 continue;
             }
@@ -120,13 +131,25 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
                 rewritten.push(Event::Html(CowStr::Borrowed("</div>")));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = r.link(dest_url, range.start);
+                let form = if matches!(link_type, LinkType::WikiLink { .. }) { Form::Id } else { Form::Path };
+                let (dest, target_title) = r.link(dest_url, form, range.start);
                 rewritten.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest.into(),
                     title: title.clone(),
                     id: id.clone(),
                 }));
+                if let (LinkType::WikiLink { has_pothole: false }, Some(t)) = (link_type, target_title) {
+                    // `[[id]]` shows the target's title instead of the bare id.
+                    let end = events[i..]
+                        .iter()
+                        .position(|(e, _)| matches!(e, Event::End(TagEnd::Link)))
+                        .map_or(events.len(), |p| i + p);
+                    r.out.text.push_str(&t);
+                    rewritten.push(Event::Text(t.into()));
+                    i = end;
+                    continue;
+                }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest = r.safe_url(dest_url, range.start);
@@ -195,7 +218,13 @@ struct Renderer<'a, 'b> {
 }
 
 impl<'e> Renderer<'_, '_> {
-    fn heading(&mut self, level: HeadingLevel, custom_id: Option<&str>, inner: Vec<Event<'e>>) -> Vec<Event<'e>> {
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        custom_id: Option<&str>,
+        inner: Vec<Event<'e>>,
+        offset: usize,
+    ) -> Vec<Event<'e>> {
         let mut title = String::new();
         for e in &inner {
             if let Event::Text(t) | Event::Code(t) = e {
@@ -220,7 +249,8 @@ impl<'e> Renderer<'_, '_> {
         for e in inner {
             match e {
                 Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                    let dest = self.link(&dest_url, 0);
+                    let form = if matches!(link_type, LinkType::WikiLink { .. }) { Form::Id } else { Form::Path };
+                    let (dest, _) = self.link(&dest_url, form, offset);
                     evs.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
                 }
                 Event::Html(h) | Event::InlineHtml(h) => evs.push(Event::Text(h)),
@@ -231,26 +261,29 @@ impl<'e> Renderer<'_, '_> {
         evs
     }
 
-    fn link(&mut self, dest: &str, offset: usize) -> String {
+    /// The URL to write for a link, and the target's title for `[[id]]` links.
+    fn link(&mut self, dest: &str, form: Form, offset: usize) -> (String, Option<String>) {
         let pos = self.src.pos(offset);
-        let safe = self.safe_url(dest, offset);
-        if safe != dest {
-            return safe;
+        if form == Form::Path {
+            let safe = self.safe_url(dest, offset);
+            if safe != dest {
+                return (safe, None);
+            }
         }
-        match self.resolver.resolve(dest, pos) {
+        match self.resolver.resolve(dest, form, pos) {
             Target::Keep => {
                 if has_scheme(dest) {
                     self.out.external.push(dest.to_string());
                 }
-                dest.to_string()
+                (dest.to_string(), None)
             }
-            Target::Internal { url, doc, anchor } => {
+            Target::Internal { url, doc, anchor, title } => {
                 self.out.links.push(InternalLink { doc, anchor, pos, from_section: self.section.clone() });
-                url
+                (url, Some(title))
             }
             Target::Broken(d) => {
                 self.out.diags.push(d);
-                "#".to_string()
+                ("#".to_string(), None)
             }
         }
     }
@@ -315,13 +348,24 @@ mod tests {
 
     struct NoLinks;
     impl Resolve for NoLinks {
-        fn resolve(&self, dest: &str, _: Pos) -> Target {
-            if dest.ends_with(".md") {
-                Target::Internal { url: "../x/index.html".into(), doc: 7, anchor: None }
+        fn resolve(&self, dest: &str, form: Form, _: Pos) -> Target {
+            if dest.ends_with(".md") || form == Form::Id {
+                Target::Internal { url: "../x/index.html".into(), doc: 7, anchor: None, title: "Titel X".into() }
             } else {
                 Target::Keep
             }
         }
+    }
+
+    #[test]
+    fn id_links_show_the_target_title_unless_text_is_given() {
+        let r = md("Se [[sambo]] og [[sambo|aftalen]].\n");
+        assert!(
+            r.html.contains("<a href=\"../x/index.html\">Titel X</a> og <a href=\"../x/index.html\">aftalen</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 2);
     }
 
     fn md(body: &str) -> Rendered {

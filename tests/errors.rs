@@ -23,7 +23,10 @@ fn every_invalid_fixture_has_a_snapshot_of_its_diagnostics() {
         let text = diagnostics(&case);
         // Every error names the file and a line:column, except whole-file problems.
         for d in SiteTest::fixture(&format!("invalid/{case}")).build().diags {
-            let whole_file = matches!(d.code, "id-duplicate" | "path-collision" | "encoding" | "relation-cycle");
+            let whole_file = matches!(
+                d.code,
+                "id-duplicate" | "alias-duplicate" | "orphan" | "path-collision" | "encoding" | "relation-cycle"
+            );
             assert!(d.pos.is_some() || whole_file, "{case}: no position in\n{d}");
             assert!(d.help.is_some(), "{case}: no help in\n{d}");
         }

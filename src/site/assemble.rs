@@ -45,9 +45,16 @@ pub struct Site {
     pub relations: Relations,
     /// By tag slug.
     pub tags: BTreeMap<String, Tag>,
+    /// Aliases (lowercased) → document.
+    pub aliases: BTreeMap<String, usize>,
 }
 
 impl Site {
+    /// The document with this id, or else this alias (case-insensitive).
+    pub fn lookup(&self, id_or_alias: &str) -> Option<usize> {
+        self.by_id.get(id_or_alias).or_else(|| self.aliases.get(&id_or_alias.to_lowercase())).copied()
+    }
+
     /// The document whose body is the front page, if `content/index.md` exists.
     pub fn home_doc(&self) -> Option<usize> {
         self.docs.iter().position(|d| d.url == "index.html")
@@ -84,10 +91,43 @@ pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) ->
     }
     let by_rel = docs.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
     let tags = collect_tags(&docs);
-    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags };
+    let aliases = collect_aliases(&docs, &by_id, &mut diags);
+    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags, aliases };
     check_paths(&site, &mut diags);
     site.relations = relations(&site, drafts, &mut diags);
     (site, diags)
+}
+
+/// Aliases must name one document and must not shadow another document's id.
+fn collect_aliases(
+    docs: &[Document],
+    by_id: &BTreeMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, usize> {
+    let mut aliases: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        for alias in &d.fm.aliases {
+            let key = alias.trim().to_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            let clash = match (by_id.get(alias.trim()), aliases.get(&key)) {
+                (Some(&o), _) if o != i => Some(format!("it is the id of {}", docs[o].source.display())),
+                (_, Some(&o)) if o != i => Some(format!("{} has the same alias", docs[o].source.display())),
+                _ => None,
+            };
+            match clash {
+                Some(why) => diags.push(
+                    Diagnostic::error("alias-duplicate", &d.source, format!("the alias `{alias}` is ambiguous: {why}"))
+                        .help("an alias must name exactly one document; remove or change it"),
+                ),
+                None => {
+                    aliases.insert(key, i);
+                }
+            }
+        }
+    }
+    aliases
 }
 
 fn collect_tags(docs: &[Document]) -> BTreeMap<String, Tag> {

@@ -4,6 +4,8 @@
 //! has no errors, so a failed build never leaves a half-written site.
 
 use super::assemble::{Site, assemble};
+use super::checks;
+use super::graph::Graph;
 use super::links::{DocLinks, check_anchors};
 use super::output::OutputSet;
 use super::render::{Views, load_templates, sitemap};
@@ -85,11 +87,14 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.diags.append(&mut diags);
     built.documents = site.docs.len();
     let draft_paths: Vec<PathBuf> = loaded.drafts.iter().map(|d| d.rel.clone()).collect();
-    let rendered = render_bodies(&site, &draft_paths);
+    let draft_ids: Vec<String> = loaded.drafts.iter().map(|d| d.id.clone()).collect();
+    let rendered = render_bodies(&site, &draft_paths, &draft_ids);
     for r in &rendered {
         built.diags.extend(r.diags.iter().cloned());
     }
     built.diags.extend(check_anchors(&site, &rendered));
+    let graph = Graph::build(&site, &rendered);
+    built.diags.extend(checks::check(&site, &rendered, &graph));
     lap(&mut built, "markdown");
     let theme = assets::layouts(root).and_then(|l| Ok((l, assets::assets(root)?)));
     let (layouts, asset_files) = match theme {
@@ -107,7 +112,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         asset_urls.insert(assets::var_name(&rel), name.clone());
         output.insert(name, bytes);
     }
-    let views = Views::new(&site, &tera, &layouts, asset_urls);
+    let views = Views::new(&site, &tera, &layouts, &graph, asset_urls);
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
     lap(&mut built, "render");
@@ -134,14 +139,14 @@ pub fn build(opts: &BuildOptions) -> Built {
     built
 }
 
-fn render_bodies(site: &Site, drafts: &[PathBuf]) -> Vec<Rendered> {
+fn render_bodies(site: &Site, drafts: &[PathBuf], drafts_ids: &[String]) -> Vec<Rendered> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
             let d = &site.docs[i];
             let src =
                 markdown::Source { file: &d.source, text: &d.text, body_start: d.body_start, body_pos: d.body_pos };
-            markdown::render(&src, &DocLinks { site, from: i, drafts })
+            markdown::render(&src, &DocLinks { site, from: i, drafts, drafts_ids })
         })
         .collect()
 }

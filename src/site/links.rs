@@ -2,8 +2,9 @@
 //! heading anchors once every body is rendered.
 
 use super::assemble::Site;
+use crate::content::Document;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::markdown::{Rendered, Resolve, Target};
+use crate::markdown::{Form, Rendered, Resolve, Target};
 use std::path::{Component, Path, PathBuf};
 
 /// `../` repeated once per folder of `url`: the way back to the site root.
@@ -20,15 +21,88 @@ pub fn relative(from: &str, to: &str) -> String {
 pub struct DocLinks<'a> {
     pub site: &'a Site,
     pub from: usize,
-    /// Sources of draft documents left out of this build.
+    /// Paths (relative to `content/`) and ids of drafts left out of this build.
     pub drafts: &'a [PathBuf],
+    pub drafts_ids: &'a [String],
 }
 
 impl Resolve for DocLinks<'_> {
-    fn resolve(&self, dest: &str, pos: Pos) -> Target {
-        let doc = &self.site.docs[self.from];
+    fn resolve(&self, dest: &str, form: Form, pos: Pos) -> Target {
+        match form {
+            Form::Id => self.by_id(dest, pos),
+            Form::Path => self.by_path(dest, pos),
+        }
+    }
+}
+
+impl DocLinks<'_> {
+    fn doc(&self) -> &Document {
+        &self.site.docs[self.from]
+    }
+
+    fn broken(&self, code: &'static str, pos: Pos, msg: String, help: String) -> Target {
+        let d = self.doc();
+        Target::Broken(Diagnostic::error(code, &d.source, msg).at(&d.text, pos, 1).help(help))
+    }
+
+    /// The link to document `t`, with an optional `#anchor`.
+    fn internal(&self, t: usize, anchor: Option<String>) -> Target {
+        let doc = self.doc();
+        let mut url = if t == self.from { String::new() } else { relative(&doc.url, &self.site.docs[t].url) };
+        if let Some(a) = &anchor {
+            url.push('#');
+            url.push_str(a);
+        }
+        if url.is_empty() {
+            url = "#".into();
+        }
+        Target::Internal { url, doc: t, anchor, title: self.site.docs[t].fm.title.clone() }
+    }
+
+    /// `[[id]]`, `[[alias]]`, `[[id#anchor]]`, `[[id@version]]`.
+    fn by_id(&self, dest: &str, pos: Pos) -> Target {
+        let (reference, anchor) = match dest.split_once('#') {
+            Some((r, a)) => (r.trim(), Some(a.trim().to_string())),
+            None => (dest.trim(), None),
+        };
+        let (id, version) = match reference.rsplit_once('@') {
+            Some((id, v)) => (id.trim(), Some(v.trim())),
+            None => (reference, None),
+        };
+        let Some(t) = self.site.lookup(id) else {
+            if self.drafts_ids.iter().any(|d| d == id) {
+                let help = "drafts are not published; remove the link or publish the draft".into();
+                return self.broken("link-draft", pos, format!("`[[{dest}]]` points to a draft"), help);
+            }
+            let names = self.site.by_id.keys().chain(self.site.aliases.keys()).map(String::as_str);
+            let help = match did_you_mean(id, names) {
+                Some(s) => format!("did you mean `[[{s}]]`?"),
+                None => {
+                    "no document has this id or alias; an id is the file name without .md unless `id:` sets it".into()
+                }
+            };
+            return self.broken("link-missing", pos, format!("`[[{dest}]]` names no document"), help);
+        };
+        if let Some(v) = version {
+            let current = &self.site.docs[t].fm.version;
+            if v != current {
+                let help =
+                    format!("the published version of {id} is {current}; link to `[[{id}]]` for the version in force");
+                return self.broken(
+                    "link-version",
+                    pos,
+                    format!("`[[{dest}]]`: version {v} of {id} is not published"),
+                    help,
+                );
+            }
+        }
+        self.internal(t, anchor)
+    }
+
+    /// `../aftaler/sambo.md#udskrivelse`, `#anchor`, or a URL left alone.
+    fn by_path(&self, dest: &str, pos: Pos) -> Target {
         if let Some(anchor) = dest.strip_prefix('#') {
-            return Target::Internal { url: dest.to_string(), doc: self.from, anchor: Some(anchor.to_string()) };
+            return self.internal(self.from, Some(anchor.to_string()));
         }
         if dest.contains(':') || dest.starts_with("//") {
             return Target::Keep;
@@ -42,40 +116,32 @@ impl Resolve for DocLinks<'_> {
             return Target::Keep;
         }
         let decoded = percent_decode(path);
-        let dir = doc.rel.parent().unwrap_or(Path::new(""));
+        let dir = self.doc().rel.parent().unwrap_or(Path::new(""));
         let target = normalise(&dir.join(&decoded));
-        let Some(&t) = target.as_ref().and_then(|p| self.site.by_rel.get(p)) else {
-            let err = |msg: String, help: String| {
-                Target::Broken(Diagnostic::error("link-missing", &doc.source, msg).at(&doc.text, pos, 1).help(help))
-            };
-            if let Some(p) = &target
-                && self.drafts.iter().any(|d| d.ends_with(p))
-            {
-                return err(
-                    format!("the link `{dest}` points to a draft"),
-                    "drafts are not published; remove the link or publish the draft".into(),
-                );
-            }
-            let shown = target.as_ref().map_or(decoded.clone(), |p| p.display().to_string());
-            let candidates: Vec<String> = self.site.by_rel.keys().map(|p| p.display().to_string()).collect();
-            let help = match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
-                Some(s) => format!(
-                    "did you mean `{}`? (paths are relative to this file's folder)",
-                    relative_path(dir, Path::new(s))
-                ),
-                None => "no document has this path; paths are relative to this file's folder".into(),
-            };
-            return err(format!("the link `{dest}` points to content/{shown}, which does not exist"), help);
+        if let Some(&t) = target.as_ref().and_then(|p| self.site.by_rel.get(p)) {
+            return self.internal(t, anchor);
+        }
+        if let Some(p) = &target
+            && self.drafts.iter().any(|d| d == p)
+        {
+            let help = "drafts are not published; remove the link or publish the draft".into();
+            return self.broken("link-draft", pos, format!("the link `{dest}` points to a draft"), help);
+        }
+        let shown = target.as_ref().map_or(decoded.clone(), |p| p.display().to_string());
+        let candidates: Vec<String> = self.site.by_rel.keys().map(|p| p.display().to_string()).collect();
+        let help = match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
+            Some(s) => format!(
+                "did you mean `{}`? (paths are relative to this file's folder)",
+                relative_path(dir, Path::new(s))
+            ),
+            None => "no document has this path; paths are relative to this file's folder".into(),
         };
-        let mut url = if t == self.from { String::new() } else { relative(&doc.url, &self.site.docs[t].url) };
-        if let Some(a) = &anchor {
-            url.push('#');
-            url.push_str(a);
-        }
-        if url.is_empty() {
-            url = "#".into();
-        }
-        Target::Internal { url, doc: t, anchor }
+        self.broken(
+            "link-missing",
+            pos,
+            format!("the link `{dest}` points to content/{shown}, which does not exist"),
+            help,
+        )
     }
 }
 

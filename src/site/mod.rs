@@ -3,6 +3,8 @@
 
 pub mod assemble;
 pub mod build;
+pub mod checks;
+pub mod graph;
 pub mod links;
 pub mod output;
 pub mod render;

@@ -2,6 +2,7 @@
 //! only what a template may show (never whole documents).
 
 use super::assemble::{Site, TAGS_FOLDER};
+use super::graph::Graph;
 use super::links::root_of;
 use crate::assets;
 use crate::content::{Document, Kind};
@@ -122,6 +123,7 @@ pub struct Views<'a> {
     site: &'a Site,
     tera: &'a Tera,
     layouts: &'a assets::Files,
+    graph: &'a Graph,
     lang: String,
     t: BTreeMap<&'static str, &'static str>,
     assets: BTreeMap<String, String>,
@@ -135,6 +137,7 @@ impl<'a> Views<'a> {
         site: &'a Site,
         tera: &'a Tera,
         layouts: &'a assets::Files,
+        graph: &'a Graph,
         asset_urls: BTreeMap<String, String>,
     ) -> Self {
         let lang = site.config.language.clone();
@@ -175,7 +178,7 @@ impl<'a> Views<'a> {
                 })
             })
             .collect();
-        Views { site, tera, layouts, lang, t, assets: asset_urls, links, rows, nav }
+        Views { site, tera, layouts, graph, lang, t, assets: asset_urls, links, rows, nav }
     }
 
     fn label(&self, key: &str) -> String {
@@ -215,7 +218,7 @@ impl<'a> Views<'a> {
     }
 
     /// A document page.
-    pub fn document(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
+    pub fn document(&self, i: usize, all: &[Rendered]) -> Result<String, Diagnostic> {
         let d = &self.site.docs[i];
         let rel = &self.site.relations;
         let mut crumbs = vec![self.home_crumb()];
@@ -235,14 +238,31 @@ impl<'a> Views<'a> {
             crumbs.push(self.crumb(&self.site.docs[p].fm.title, &self.site.docs[p].url));
         }
         let mut ctx = self.base(&d.url, crumbs);
-        ctx.insert("doc", &self.doc_view(i, d, r));
+        ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
         let template = format!("{}.html", d.kind.name());
         let template =
             if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() };
         self.render(&template, &ctx, &d.url)
     }
 
-    fn doc_view(&self, i: usize, d: &Document, r: &Rendered) -> Value {
+    /// "Henvist fra": documents linking here, with the sections the links sit in.
+    fn backlinks(&self, i: usize, all: &[Rendered]) -> Vec<Value> {
+        self.graph.backlinks[i]
+            .iter()
+            .map(|b| {
+                let source = &self.links[b.from];
+                let sections: Vec<Value> = b
+                    .sections
+                    .iter()
+                    .filter_map(|id| all[b.from].toc.iter().find(|h| &h.id == id))
+                    .map(|h| json!({ "id": h.id, "title": h.title, "url": format!("{}#{}", source.url, h.id) }))
+                    .collect();
+                json!({ "id": source.id, "title": source.title, "url": source.url, "kind_label": source.kind_label, "sections": sections })
+            })
+            .collect()
+    }
+
+    fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: &[Rendered]) -> Value {
         let rel = &self.site.relations;
         let link = |j: &usize| self.links[*j].clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
@@ -269,7 +289,11 @@ impl<'a> Views<'a> {
             })).collect::<Vec<_>>(),
             "tags": tags,
             "content": r.html,
-            "toc": r.toc.iter().map(|h| json!({ "level": h.level, "id": h.id, "title": h.title })).collect::<Vec<_>>(),
+            "toc": r.toc.iter().map(|h| {
+                let incoming = self.graph.heading_links[i].get(&h.id).map(|s| s.iter().map(link).collect::<Vec<_>>()).unwrap_or_default();
+                json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
+            }).collect::<Vec<_>>(),
+            "backlinks": self.backlinks(i, all),
             "parent": rel.parent[i].as_ref().map(link),
             "children": links(&rel.children[i]),
             "programme": rel.programme[i].as_ref().map(link),
@@ -363,7 +387,7 @@ impl<'a> Views<'a> {
         let results: Vec<Result<(String, String), Diagnostic>> = jobs
             .par_iter()
             .map(|job| match job {
-                Job::Doc(i) => self.document(*i, &rendered[*i]).map(|h| (self.site.docs[*i].url.clone(), h)),
+                Job::Doc(i) => self.document(*i, rendered).map(|h| (self.site.docs[*i].url.clone(), h)),
                 Job::Home => {
                     self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h))
                 }
