@@ -59,6 +59,12 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Also check external links (parallel, cached for a day in .pactum-cache/).
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external server.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
     /// Build into memory and serve on http://127.0.0.1:PORT.
     Serve {
@@ -87,8 +93,14 @@ pub fn run(cli: Cli) -> ExitCode {
             let out = output_dir.unwrap_or_else(|| PathBuf::from("public"));
             run_build(&site, &out, base_url, timings)
         }
-        Command::Check { site } => {
-            let built = build(&options(&site, None));
+        Command::Check { site, external, timeout } => {
+            let mut built = build(&options(&site, None));
+            if external {
+                let found =
+                    crate::external::check(&site.root, &built.external, std::time::Duration::from_secs(timeout));
+                built.diags.extend(found);
+                crate::diag::sort(&mut built.diags);
+            }
             report(&built.diags, site.format);
             if built.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }

@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diag;
+pub mod external;
 pub mod i18n;
 pub mod markdown;
 pub mod scaffold;

@@ -62,7 +62,8 @@ pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
     pub links: Vec<InternalLink>,
-    pub external: Vec<String>,
+    /// External http(s) links with where they were written.
+    pub external: Vec<(String, Pos)>,
     /// Plain text of the body (for search and summaries).
     pub text: String,
     pub diags: Vec<Diagnostic>,
@@ -273,7 +274,7 @@ impl<'e> Renderer<'_, '_> {
         match self.resolver.resolve(dest, form, pos) {
             Target::Keep => {
                 if has_scheme(dest) {
-                    self.out.external.push(dest.to_string());
+                    self.out.external.push((dest.to_string(), pos));
                 }
                 (dest.to_string(), None)
             }
@@ -415,7 +416,7 @@ mod tests {
         let codes: Vec<_> = r.diags.iter().map(|d| (d.code, d.location())).collect();
         assert_eq!(codes, [("raw-html", "a.md:4:1".to_string()), ("unsafe-url", "a.md:6:1".to_string())]);
         assert_eq!(r.links.len(), 1);
-        assert_eq!(r.external, ["https://sundhed.dk"]);
+        assert_eq!(r.external[0].0, "https://sundhed.dk");
     }
 
     #[test]

@@ -151,3 +151,17 @@ fn configuration_switches_the_ui_to_english() {
     assert!(home.contains("lang=en"), "{}", &home[..200]);
     assert!(page(&built, "aftaler/hoved/index.html").contains("1 January 2019"));
 }
+
+#[test]
+fn templates_can_read_the_relation_graph() {
+    let site = SiteTest::fixture("minimal");
+    site.write(
+        "layouts/404.html",
+        "{% set g = relation_graph() %}<p>{{ g.nodes | length }} nodes</p>{% for e in g.edges %}{% if e.type == \"supersedes\" %}<p>{{ e.from }}&gt;{{ e.to }}</p>{% endif %}{% endfor %}",
+    );
+    let built = site.build();
+    assert!(!built.has_errors(), "{:?}", built.diags);
+    let html = page(&built, "404.html");
+    assert!(html.contains(&format!("{} nodes", built.documents)), "{html}");
+    assert!(html.contains("<p>hoved>gammel</p>"), "{html}");
+}

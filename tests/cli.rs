@@ -88,3 +88,48 @@ fn init_then_new_then_build_works_anywhere() {
     assert!(out.join("sitemap.xml").exists());
     site.cmd().args(["init", "mysite"]).assert().code(1).stderr(predicate::str::contains("not empty"));
 }
+
+/// A tiny HTTP server: `/ok` answers 200, anything else 404. Counts requests.
+fn serve_http() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            let status = if req.split_whitespace().nth(1) == Some("/ok") { "200 OK" } else { "404 Not Found" };
+            let _ = write!(s, "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (addr, hits)
+}
+
+#[test]
+fn check_external_reports_broken_links_and_caches_good_ones() {
+    let (base, hits) = serve_http();
+    let site = SiteTest::fixture("minimal");
+    site.write(
+        "content/sider/om.md",
+        &format!("---\ntitle: \"Om\"\n---\n\nSe [godt]({base}/ok) og\n[dårligt]({base}/mangler).\n"),
+    );
+    site.cmd().arg("check").assert().success();
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "a plain check must not touch the network");
+    site.cmd()
+        .args(["check", "--external"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[external-broken]"))
+        .stderr(predicate::str::contains("content/sider/om.md:6:1"))
+        .stderr(predicate::str::contains("/mangler answered HTTP 404"))
+        .stderr(predicate::str::contains("/ok answered").not());
+    let first = hits.load(std::sync::atomic::Ordering::SeqCst);
+    site.cmd().args(["check", "--external"]).assert().success();
+    let second = hits.load(std::sync::atomic::Ordering::SeqCst) - first;
+    assert!(second < first, "the good link should come from the cache ({first} then {second} requests)");
+}

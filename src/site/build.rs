@@ -8,11 +8,12 @@ use super::checks;
 use super::graph::Graph;
 use super::links::{DocLinks, check_anchors};
 use super::output::OutputSet;
-use super::render::{Views, load_templates, sitemap};
+use super::render::{Views, load_templates, register_graph, sitemap};
 use crate::assets;
 use crate::config::{Config, normalise_base_url};
 use crate::content::load::load;
 use crate::diag::{self, Diagnostic};
+use crate::external::ExternalLink;
 use crate::markdown::{self, Rendered};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -34,6 +35,8 @@ pub struct Built {
     pub output: OutputSet,
     pub diags: Vec<Diagnostic>,
     pub documents: usize,
+    /// Every external link of every document (checked only by `check --external`).
+    pub external: Vec<ExternalLink>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -89,8 +92,14 @@ pub fn build(opts: &BuildOptions) -> Built {
     let draft_paths: Vec<PathBuf> = loaded.drafts.iter().map(|d| d.rel.clone()).collect();
     let draft_ids: Vec<String> = loaded.drafts.iter().map(|d| d.id.clone()).collect();
     let rendered = render_bodies(&site, &draft_paths, &draft_ids);
-    for r in &rendered {
+    for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
+        built.external.extend(r.external.iter().map(|(url, pos)| ExternalLink {
+            url: url.clone(),
+            file: d.source.clone(),
+            text: d.text.clone(),
+            pos: *pos,
+        }));
     }
     built.diags.extend(check_anchors(&site, &rendered));
     let graph = Graph::build(&site, &rendered);
@@ -101,10 +110,11 @@ pub fn build(opts: &BuildOptions) -> Built {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
-    let tera = match load_templates(&layouts) {
+    let mut tera = match load_templates(&layouts) {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
+    register_graph(&mut tera, &site, &graph);
     let mut output = OutputSet::new();
     let mut asset_urls = BTreeMap::new();
     for (rel, bytes) in asset_files {

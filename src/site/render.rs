@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use tera::{Context, Tera};
 
 /// Load templates from the layout files; syntax errors name file and line.
@@ -64,6 +65,34 @@ fn template_error(e: &tera::Error, page: Option<&str>, files: &assets::Files) ->
         d = d.at(&String::from_utf8_lossy(text), pos, 1);
     }
     d.help(expected.unwrap_or_else(|| "fix the template (Tera syntax: https://keats.github.io/tera/docs/)".into()))
+}
+
+/// The site-wide relation graph, for templates: `relation_graph()` returns
+/// `{nodes: [{id, title, url, kind, status}], edges: [{from, to, type}]}` with
+/// edge types `parent`, `related`, `supersedes`, `programme` and `link`.
+pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) {
+    let nodes: Vec<Value> = site
+        .docs
+        .iter()
+        .map(|d| json!({ "id": d.id, "title": d.fm.title, "url": d.url, "kind": d.kind.name(), "status": d.fm.status.map(|s| s.name()) }))
+        .collect();
+    let r = &site.relations;
+    let mut edges = Vec::new();
+    let id = |i: usize| site.docs[i].id.as_str();
+    for i in 0..site.docs.len() {
+        let mut push = |to: usize, kind: &str| edges.push(json!({ "from": id(i), "to": id(to), "type": kind }));
+        r.parent[i].into_iter().for_each(|t| push(t, "parent"));
+        r.related[i].iter().for_each(|&t| push(t, "related"));
+        r.supersedes[i].into_iter().for_each(|t| push(t, "supersedes"));
+        r.programme[i].into_iter().for_each(|t| push(t, "programme"));
+    }
+    for (to, back) in graph.backlinks.iter().enumerate() {
+        for b in back {
+            edges.push(json!({ "from": id(b.from), "to": id(to), "type": "link" }));
+        }
+    }
+    let value = Arc::new(json!({ "nodes": nodes, "edges": edges }));
+    tera.register_function("relation_graph", move |_: &std::collections::HashMap<String, Value>| Ok((*value).clone()));
 }
 
 /// Escape text for HTML text and quoted attributes. Unlike Tera's default it
