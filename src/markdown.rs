@@ -21,6 +21,16 @@ pub struct Heading {
     pub title: String,
 }
 
+/// A stretch of body text under one heading (or before the first one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Heading id; `None` for the text before the first heading.
+    pub id: Option<String>,
+    pub title: String,
+    /// Plain text of the section, headings excluded.
+    pub text: String,
+}
+
 /// What a link destination turned out to be.
 pub enum Target {
     /// Leave the destination as written (external or unmanaged).
@@ -66,6 +76,8 @@ pub struct Rendered {
     pub external: Vec<(String, Pos)>,
     /// Plain text of the body (for search and summaries).
     pub text: String,
+    /// The body cut at its headings: the text before the first heading, then one per heading.
+    pub sections: Vec<Section>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -102,7 +114,8 @@ pub fn options() -> Options {
 
 /// Render the body of `src`, resolving links with `resolver`.
 pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
-    let mut r = Renderer { src, resolver, out: Rendered::default(), ids: HashSet::new(), section: None };
+    let mut r =
+        Renderer { src, resolver, out: Rendered::default(), ids: HashSet::new(), section: None, section_start: 0 };
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_ext(src.body(), options()).into_offset_iter().collect();
     let mut rewritten: Vec<Event<'_>> = Vec::with_capacity(events.len());
@@ -206,6 +219,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
     }
     let mut body = String::with_capacity(src.body().len() * 3 / 2);
     html::push_html(&mut body, rewritten.into_iter());
+    r.close_section();
     r.out.html = tidy_tables(&body);
     r.out
 }
@@ -216,9 +230,27 @@ struct Renderer<'a, 'b> {
     out: Rendered,
     ids: HashSet<String>,
     section: Option<String>,
+    /// Where the current section's text starts in `out.text`.
+    section_start: usize,
 }
 
 impl<'e> Renderer<'_, '_> {
+    /// End the current section: its text is what `out.text` gained since it began.
+    fn close_section(&mut self) {
+        let start = self.section_start;
+        let text = self.out.text[start..].trim().to_string();
+        self.section_start = self.out.text.len();
+        let heading = self.section.as_ref().and_then(|id| self.out.toc.iter().rev().find(|h| &h.id == id));
+        if text.is_empty() && heading.is_none() {
+            return;
+        }
+        self.out.sections.push(Section {
+            id: self.section.clone(),
+            title: heading.map(|h| h.title.clone()).unwrap_or_default(),
+            text,
+        });
+    }
+
     fn heading(
         &mut self,
         level: HeadingLevel,
@@ -241,8 +273,7 @@ impl<'e> Renderer<'_, '_> {
             n += 1;
             id = format!("{base}-{n}");
         }
-        self.out.text.push_str(&title);
-        self.out.text.push('\n');
+        self.close_section();
         self.out.toc.push(Heading { level, id: id.clone(), title: title.trim().to_string() });
         self.section = Some(id.clone());
         let mut evs = vec![Event::Html(format!("<h{level} id=\"{id}\">").into())];
@@ -383,6 +414,21 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"main-2\">"));
         let ids: Vec<_> = r.toc.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["formaal", "udskrivelse", "udskrivelse-2", "main-2"]);
+    }
+
+    #[test]
+    fn the_body_is_cut_into_sections_of_plain_text() {
+        let r = md("Indledning med **fed** tekst.\n\n## Første\n\nEt [link](b.md).\n\n### Under\n\n- punkt\n");
+        let got: Vec<(Option<&str>, &str, &str)> =
+            r.sections.iter().map(|s| (s.id.as_deref(), s.title.as_str(), s.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (None, "", "Indledning med fed tekst."),
+                (Some("foerste"), "Første", "Et link."),
+                (Some("under"), "Under", "punkt")
+            ]
+        );
     }
 
     #[test]
