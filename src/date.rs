@@ -81,6 +81,44 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The UTC calendar day of a Unix time.
+    pub fn from_unix(secs: i64) -> Date {
+        // Howard Hinnant's days-from-civil, inverted.
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
+    /// Today (UTC), or the day of `SOURCE_DATE_EPOCH` when set, for reproducible builds.
+    pub fn today() -> Date {
+        let secs =
+            std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+            });
+        Date::from_unix(secs)
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days(&self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -109,6 +147,17 @@ mod tests {
         assert_eq!(Date::parse("2023-1-01"), Err(DateError::Format));
         assert_eq!(Date::parse("01.12.2016"), Err(DateError::Format));
         assert_eq!(Date::parse("2023-+1-01"), Err(DateError::Format));
+    }
+
+    #[test]
+    fn converts_unix_times_both_ways() {
+        assert_eq!(Date::from_unix(0).iso(), "1970-01-01");
+        assert_eq!(Date::from_unix(1_764_028_800).iso(), "2025-11-25");
+        assert_eq!(Date::from_unix(951_782_400).iso(), "2000-02-29");
+        for s in ["2024-02-29", "1999-12-31", "2026-11-25"] {
+            let d = Date::parse(s).unwrap();
+            assert_eq!(Date::from_unix(d.days() * 86_400), d);
+        }
     }
 
     #[test]

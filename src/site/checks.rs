@@ -127,3 +127,24 @@ fn placeholders(d: &Document, diags: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// `review_by` passed, or within 60 days of `today`.
+pub fn reviews(site: &Site, today: crate::date::Date) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for d in site.docs.iter().filter(|d| !retired(d)) {
+        let Some(due) = d.fm.review_by else { continue };
+        let days = due.days() - today.days();
+        let (code, msg) = match days {
+            ..0 => ("review-overdue", format!("the review date {due} has passed ({} days ago)", -days)),
+            0..=60 => ("review-due", format!("the review date {due} is in {days} days")),
+            _ => continue,
+        };
+        let mut w = Diagnostic::warning(code, &d.source, msg).help("review the document, then set a new `review_by`");
+        if let Some((n, line)) = d.text.lines().enumerate().find(|(_, l)| l.starts_with("review_by:")) {
+            let col = line.find(|c: char| c.is_ascii_digit()).map_or(1, |b| b + 1);
+            w = w.at(&d.text, Pos { line: n + 1, col }, 10);
+        }
+        diags.push(w);
+    }
+    diags
+}

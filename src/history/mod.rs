@@ -1,0 +1,184 @@
+//! Version history: every published version of every document.
+//!
+//! From git ([`git`]): each distinct value of a document's `version` across
+//! the commits that changed its file is a version; its text is the file as
+//! of the last commit with that value, its date that commit's day unless
+//! `effective` says otherwise. Without git, or before it, the front-matter
+//! `history:` list adds entries (without text). Uncommitted edits are the
+//! current text, never a version.
+
+pub mod diff;
+pub mod git;
+
+use crate::content::frontmatter;
+use crate::content::{Document, load::decode};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use gix::ObjectId;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// One published version of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub version: String,
+    pub date: Option<Date>,
+    pub change_note: String,
+    /// Bodies that approved it (from `approvals`, or `approved_by` of `history:`).
+    pub approved_by: String,
+    /// The whole file as of that version; `None` for `history:` entries.
+    pub text: Option<Arc<str>>,
+    /// This is the version the current page shows.
+    pub current: bool,
+}
+
+/// The history of one document, newest version first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocHistory {
+    pub versions: Vec<Version>,
+    /// Day of the last commit that changed the file.
+    pub last_changed: Option<Date>,
+}
+
+impl DocHistory {
+    /// The version with this number, if published.
+    pub fn get(&self, version: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.version == version)
+    }
+}
+
+/// Histories of all documents, in site order.
+pub struct History {
+    pub docs: Vec<DocHistory>,
+    /// False when the repository is a shallow clone.
+    pub complete: bool,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// What an old file says about its version.
+#[derive(Clone)]
+struct Facts {
+    id: Option<String>,
+    title: String,
+    version: String,
+    effective: Option<Date>,
+    change_note: String,
+    approved_by: String,
+    text: Arc<str>,
+}
+
+/// Parsed blobs, shared between the rename check and the version list.
+type BlobCache = Mutex<HashMap<ObjectId, Option<Facts>>>;
+
+fn facts(repo: &gix::Repository, id: ObjectId, cache: &BlobCache) -> Option<Facts> {
+    if let Some(f) = cache.lock().ok()?.get(&id) {
+        return f.clone();
+    }
+    let parsed = git::blob(repo, id).and_then(|bytes| {
+        let file = Path::new("history");
+        let text: Arc<str> = decode(&bytes, file).ok()?.into();
+        let split = frontmatter::split(&text, file).ok()?;
+        let p = frontmatter::parse(&text, &split, file).ok()?;
+        let approved_by = p.fm.approvals.iter().map(|a| a.body.as_str()).collect::<Vec<_>>().join(", ");
+        Some(Facts {
+            id: p.id.map(|(id, _)| id),
+            title: p.fm.title,
+            version: p.fm.version,
+            effective: p.fm.effective,
+            change_note: p.fm.change_note,
+            approved_by,
+            text: text.clone(),
+        })
+    });
+    if let Ok(mut c) = cache.lock() {
+        c.insert(id, parsed.clone());
+    }
+    parsed
+}
+
+/// Collect the history of every document under `root`.
+pub fn collect(root: &Path, docs: &[Document]) -> History {
+    let mut diags = Vec::new();
+    let cache: BlobCache = Mutex::new(HashMap::new());
+    let current: Vec<String> = docs.iter().map(|d| rel_key(&d.rel)).collect();
+    let same_doc =
+        |repo: &gix::Repository, a: ObjectId, b: ObjectId| match (facts(repo, a, &cache), facts(repo, b, &cache)) {
+            (Some(x), Some(y)) => (x.id.is_some() && x.id == y.id) || x.title == y.title,
+            _ => false,
+        };
+    let log = match git::log(root, &current, &same_doc) {
+        Ok(log) => Some(log),
+        Err(git::GitError::NoRepo | git::GitError::NoCommits) => None,
+        Err(e) => {
+            diags.push(
+                Diagnostic::warning("history", Path::new(".git"), e.to_string())
+                    .help("the site is built without version history"),
+            );
+            None
+        }
+    };
+    if let Some(log) = &log
+        && log.shallow
+    {
+        diags.push(
+            Diagnostic::warning(
+                "history-shallow",
+                Path::new(".git"),
+                "the repository is a shallow clone: version history is incomplete",
+            )
+            .help("fetch the whole history with `git fetch --unshallow`"),
+        );
+    }
+    let histories = docs
+        .iter()
+        .zip(&current)
+        .map(|(d, key)| {
+            let touches = log.as_ref().and_then(|l| l.touches.get(key).map(|t| (&l.repo, t)));
+            doc_history(d, touches, &cache)
+        })
+        .collect();
+    let complete = !log.as_ref().is_some_and(|l| l.shallow);
+    History { docs: histories, complete, diags }
+}
+
+fn rel_key(rel: &Path) -> String {
+    rel.components().filter_map(|c| c.as_os_str().to_str()).collect::<Vec<_>>().join("/")
+}
+
+fn doc_history(d: &Document, touches: Option<(&gix::Repository, &Vec<git::Touch>)>, cache: &BlobCache) -> DocHistory {
+    let mut h = DocHistory::default();
+    if let Some((repo, touches)) = touches {
+        h.last_changed = touches.first().map(|t| Date::from_unix(t.time));
+        for t in touches {
+            let Some(f) = facts(repo, t.blob, cache) else { continue };
+            if f.version.is_empty() || h.get(&f.version).is_some() {
+                continue;
+            }
+            h.versions.push(Version {
+                date: f.effective.or(Some(Date::from_unix(t.time))),
+                version: f.version,
+                change_note: f.change_note,
+                approved_by: f.approved_by,
+                text: Some(f.text),
+                current: false,
+            });
+        }
+    }
+    for e in &d.fm.history {
+        if h.get(&e.version).is_none() {
+            h.versions.push(Version {
+                version: e.version.clone(),
+                date: e.date,
+                change_note: e.change_note.clone(),
+                approved_by: e.approved_by.clone(),
+                text: None,
+                current: false,
+            });
+        }
+    }
+    if let Some(v) = h.versions.iter_mut().find(|v| v.version == d.fm.version) {
+        v.current = true;
+    }
+    h
+}
