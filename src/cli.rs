@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
-    BuildOptions { root: site.root.clone(), drafts: site.drafts, base_url }
+    BuildOptions { root: site.root.clone(), drafts: site.drafts, base_url, today: None }
 }
 
 fn fail(msg: &str) -> ExitCode {
@@ -174,15 +174,43 @@ fn print_timings(built: &Built, write: std::time::Duration) {
 }
 
 fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
-    let built = build(&options(site, None));
-    report(&built.diags, site.format);
-    if built.has_errors() {
-        eprintln!("the site has errors; fix them and start `pactum serve` again");
-        return ExitCode::FAILURE;
-    }
-    let shared: serve::Shared = Arc::new(RwLock::new(Arc::new(built.output)));
-    let result = serve::run(shared, addr, |local| {
-        eprintln!("serving {} documents on http://{local}/ (Ctrl+C stops)", built.documents);
+    let opts = options(site, None);
+    let shared: serve::Shared = Arc::new(RwLock::new(serve::Served::default()));
+    let (tx, rx) = tokio::sync::watch::channel(0u64);
+    let rebuild = {
+        let shared = Arc::clone(&shared);
+        let format = site.format;
+        move |generation: u64| {
+            let start = Instant::now();
+            let built = build(&opts);
+            report(&built.diags, format);
+            let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+            if let Ok(mut s) = shared.write() {
+                if errors.is_empty() {
+                    s.site = Arc::new(built.output);
+                    eprintln!("rebuilt {} documents in {} ms", built.documents, start.elapsed().as_millis());
+                } else {
+                    eprintln!("the build has errors; still serving the last good site");
+                }
+                s.errors = errors;
+            }
+            let _ = tx.send(generation);
+        }
+    };
+    rebuild(0);
+    let generation = std::sync::atomic::AtomicU64::new(0);
+    let watching = crate::watch::watch(&site.root, move |_paths| {
+        rebuild(generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
+    });
+    let _watching = match watching {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!("warning: cannot watch for changes ({e}); serving without live reload");
+            None
+        }
+    };
+    let result = serve::run(shared, rx, addr, |local| {
+        eprintln!("serving on http://{local}/ (Ctrl+C stops)");
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

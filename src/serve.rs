@@ -1,17 +1,34 @@
-//! `pactum serve`: build into memory and serve it on loopback.
+//! `pactum serve`: serve the in-memory build on loopback, with live reload.
 //!
 //! Requests are mapped onto the in-memory output only: nothing on disk is
-//! ever read, so `..` and friends cannot reach outside the site.
+//! ever read, so `..` and friends cannot reach outside the site. HTML pages
+//! get one served script (`/__pactum/live.js`, no inline code) that listens
+//! on a server-sent-events stream and reloads, or shows the build errors over
+//! the page while the last good site stays up.
 
 use crate::site::output::OutputSet;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
-use axum::response::Response;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-/// The site being served; replaced as a whole after each good build.
-pub type Shared = Arc<RwLock<Arc<OutputSet>>>;
+/// What is being served: the last good site and the errors of the last build.
+#[derive(Default)]
+pub struct Served {
+    pub site: Arc<OutputSet>,
+    /// Errors of the newest build, rendered as text; empty when it succeeded.
+    pub errors: Vec<String>,
+}
+
+/// Shared between the rebuild loop and the server.
+pub type Shared = Arc<RwLock<Served>>;
+
+/// Path prefix of the dev server's own endpoints.
+const DEV: &str = "/__pactum/";
+const LIVE_JS: &str = include_str!("live.js");
 
 /// Map a request path to an output path, or `None` if it is not acceptable.
 pub fn output_path(path: &str) -> Option<String> {
@@ -69,28 +86,84 @@ fn content_type(path: &str) -> &'static str {
         "jpg" | "jpeg" => "image/jpeg",
         "woff2" => "font/woff2",
         "txt" => "text/plain; charset=utf-8",
+        "webmanifest" => "application/manifest+json",
         _ => "application/octet-stream",
     }
 }
 
 /// Answer one request from `site`; `allowed_hosts` are the Host values accepted.
-pub fn respond(site: &OutputSet, headers: &HeaderMap, path: &str, allowed_hosts: &[String]) -> Response {
-    let host_ok =
-        headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|h| allowed_hosts.iter().any(|a| a == h));
-    if !host_ok {
+/// Whether the request's Host is one the server is bound to (DNS-rebinding guard).
+pub fn host_ok(headers: &HeaderMap, allowed_hosts: &[String]) -> bool {
+    headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|h| allowed_hosts.iter().any(|a| a == h))
+}
+
+/// Put the live-reload script into an HTML page.
+fn with_live_reload(html: &[u8]) -> Vec<u8> {
+    const TAG: &str = "<script src=\"/__pactum/live.js\" defer></script>";
+    let text = String::from_utf8_lossy(html);
+    match text.find("</head>") {
+        Some(i) => format!("{}{TAG}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{TAG}{text}").into_bytes(),
+    }
+}
+
+/// The page shown while no good build exists yet.
+fn error_page(errors: &[String]) -> Vec<u8> {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let list: String = errors.iter().map(|e| format!("<pre>{}</pre>", esc(e))).collect();
+    format!(
+        "<!doctype html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Byggefejl</title></head><body><h1>Sitet kan ikke bygges</h1>{list}</body></html>"
+    )
+    .into_bytes()
+}
+
+/// Answer one request for the served site, with live reload.
+pub fn respond_live(served: &Served, headers: &HeaderMap, path: &str, allowed_hosts: &[String]) -> Response {
+    if !host_ok(headers, allowed_hosts) {
         return plain(StatusCode::FORBIDDEN, "forbidden host");
     }
-    let Some(p) = output_path(path) else { return plain(StatusCode::BAD_REQUEST, "bad path") };
-    let found = site.get(&p).map(|b| (p.as_str(), b)).or_else(|| {
-        // `/aftaler/sambo` → `aftaler/sambo/index.html`
-        let dir = format!("{p}/index.html");
-        site.get_key_value(&dir).map(|(k, b)| (k.as_str(), b))
-    });
+    match path {
+        "/__pactum/live.js" => return with_type(StatusCode::OK, "live.js", LIVE_JS.as_bytes().to_vec()),
+        "/__pactum/errors" => {
+            let json = serde_json::to_vec(&served.errors).unwrap_or_else(|_| b"[]".to_vec());
+            return with_type(StatusCode::OK, "errors.json", json);
+        }
+        _ => {}
+    }
+    if served.site.is_empty() && !served.errors.is_empty() {
+        return with_type(StatusCode::SERVICE_UNAVAILABLE, "error.html", with_live_reload(&error_page(&served.errors)));
+    }
+    match lookup(&served.site, path) {
+        Ok((status, p, bytes)) if p.ends_with(".html") => with_type(status, p, with_live_reload(bytes)),
+        Ok((status, p, bytes)) => with_type(status, p, bytes.clone()),
+        Err(r) => r,
+    }
+}
+
+/// Answer one request from `site`; `allowed_hosts` are the Host values accepted.
+pub fn respond(site: &OutputSet, headers: &HeaderMap, path: &str, allowed_hosts: &[String]) -> Response {
+    if !host_ok(headers, allowed_hosts) {
+        return plain(StatusCode::FORBIDDEN, "forbidden host");
+    }
+    match lookup(site, path) {
+        Ok((status, p, bytes)) => with_type(status, p, bytes.clone()),
+        Err(r) => r,
+    }
+}
+
+/// The file for a request path: status, output path and bytes, or an error response.
+fn lookup<'s>(site: &'s OutputSet, path: &str) -> Result<(StatusCode, &'s str, &'s Vec<u8>), Response> {
+    if path.starts_with(DEV) {
+        return Err(plain(StatusCode::NOT_FOUND, "not found"));
+    }
+    let Some(p) = output_path(path) else { return Err(plain(StatusCode::BAD_REQUEST, "bad path")) };
+    // `/aftaler/sambo` → `aftaler/sambo/index.html`
+    let found = site.get_key_value(&p).or_else(|| site.get_key_value(&format!("{p}/index.html")));
     match found {
-        Some((p, bytes)) => with_type(StatusCode::OK, p, bytes.clone()),
-        None => match site.get("404.html") {
-            Some(b) => with_type(StatusCode::NOT_FOUND, "404.html", b.clone()),
-            None => plain(StatusCode::NOT_FOUND, "not found"),
+        Some((k, bytes)) => Ok((StatusCode::OK, k.as_str(), bytes)),
+        None => match site.get_key_value("404.html") {
+            Some((k, b)) => Ok((StatusCode::NOT_FOUND, k.as_str(), b)),
+            None => Err(plain(StatusCode::NOT_FOUND, "not found")),
         },
     }
 }
@@ -109,8 +182,14 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     r
 }
 
-/// Serve `site` on `addr` until the process ends.
-pub fn run(site: Shared, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+/// Serve `shared` on `addr` until the process ends. Each value sent on
+/// `changes` (a build generation) tells the browsers to reload or show errors.
+pub fn run(
+    shared: Shared,
+    changes: tokio::sync::watch::Receiver<u64>,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -123,11 +202,40 @@ pub fn run(site: Shared, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> st
             format!("{}:{port}", local.ip()),
         ]);
         ready(local);
-        let app = axum::Router::new().fallback(move |req: Request<Body>| {
-            let site = site.read().map(|s| Arc::clone(&s)).unwrap_or_default();
-            let allowed = Arc::clone(&allowed);
-            async move { respond(&site, req.headers(), req.uri().path(), &allowed) }
-        });
+        let events_allowed = Arc::clone(&allowed);
+        let app = axum::Router::new()
+            .route(
+                "/__pactum/events",
+                axum::routing::get(move |headers: HeaderMap| {
+                    let rx = changes.clone();
+                    let ok = host_ok(&headers, &events_allowed);
+                    async move {
+                        if !ok {
+                            return plain(StatusCode::FORBIDDEN, "forbidden host");
+                        }
+                        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+                            rx.changed().await.ok()?;
+                            let generation = *rx.borrow_and_update();
+                            Some((
+                                Ok::<_, Infallible>(Event::default().event("change").data(generation.to_string())),
+                                rx,
+                            ))
+                        });
+                        Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+                    }
+                }),
+            )
+            .fallback(move |req: Request<Body>| {
+                let allowed = Arc::clone(&allowed);
+                let shared = Arc::clone(&shared);
+                async move {
+                    let served = match shared.read() {
+                        Ok(s) => Served { site: Arc::clone(&s.site), errors: s.errors.clone() },
+                        Err(_) => Served::default(),
+                    };
+                    respond_live(&served, req.headers(), req.uri().path(), &allowed)
+                }
+            });
         axum::serve(listener, app).await
     })
 }
@@ -154,6 +262,16 @@ mod tests {
         site.insert("a/index.html".into(), b"a".to_vec());
         let allowed = vec!["127.0.0.1:1111".to_string()];
         let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:1111"));
+        let served = Served { site: Arc::new(site.clone()), errors: vec![] };
+        let r = respond_live(&served, &h, "/", &allowed);
+        let body =
+            futures_util::FutureExt::now_or_never(axum::body::to_bytes(r.into_body(), 1 << 20)).unwrap().unwrap();
+        assert_eq!(&body[..], b"<script src=\"/__pactum/live.js\" defer></script>home");
+        assert_eq!(respond_live(&served, &h, "/__pactum/live.js", &allowed).status(), StatusCode::OK);
+        assert_eq!(respond(&site, &h, "/__pactum/live.js", &allowed).status(), StatusCode::NOT_FOUND);
+        let broken = Served { site: Arc::new(OutputSet::new()), errors: vec!["error[x]: <b>".into()] };
+        assert_eq!(respond_live(&broken, &h, "/", &allowed).status(), StatusCode::SERVICE_UNAVAILABLE);
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:1111"));
         assert_eq!(respond(&site, &h, "/", &allowed).status(), StatusCode::OK);
         assert_eq!(respond(&site, &h, "/a", &allowed).status(), StatusCode::OK);

@@ -1,0 +1,109 @@
+//! Watch the site's sources and call back after each burst of changes.
+//!
+//! notify + notify-debouncer-full group an editor's save dance (temp file +
+//! rename, backup files, several writes) into one batch. When the system runs
+//! out of inotify watches we fall back to polling, and say so.
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::is_ignored_name;
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, FileIdMap, RecommendedCache, new_debouncer, new_debouncer_opt,
+};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a burst of events may last before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(60);
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub enum Watching {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(Debouncer<PollWatcher, FileIdMap>),
+}
+
+/// Whether a batch of changed paths can change the site.
+pub fn relevant(paths: &[PathBuf]) -> bool {
+    paths.iter().any(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        !is_ignored_name(&name) && !p.components().any(|c| c.as_os_str() == ".git")
+    })
+}
+
+/// What to watch under `root`: content/, layouts/, assets/ (recursively) and the config file.
+fn targets(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut t: Vec<(PathBuf, RecursiveMode)> = ["content", "layouts", "assets"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|p| p.is_dir())
+        .map(|p| (p, RecursiveMode::Recursive))
+        .collect();
+    // The root itself, not recursively: pactum.yaml, and folders created later.
+    t.push((root.to_path_buf(), RecursiveMode::NonRecursive));
+    t
+}
+
+/// Start watching; `on_change` gets the changed paths of each relevant batch.
+pub fn watch(root: &Path, on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> Result<Watching, String> {
+    let top = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root_dir = top.clone();
+    let handler = move |res: DebounceEventResult| {
+        if let Ok(events) = res {
+            let mut paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.event.paths).collect();
+            paths.sort();
+            paths.dedup();
+            // Directly under the root only the config and the source folders matter (not public/, target/).
+            paths.retain(|p| {
+                p.parent() != Some(root_dir.as_path())
+                    || p.file_name()
+                        .is_some_and(|n| n == CONFIG_FILE || n == "content" || n == "layouts" || n == "assets")
+            });
+            if relevant(&paths) {
+                on_change(paths);
+            }
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let mut native = new_debouncer(DEBOUNCE, None, tx.clone()).map_err(|e| e.to_string())?;
+    let mut failed = None;
+    for (path, mode) in targets(&top) {
+        if let Err(e) = native.watch(&path, mode) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let watching = match failed {
+        None => Watching::Native(native),
+        Some(e) => {
+            eprintln!(
+                "note: file-system notifications are unavailable ({e}); watching by polling every second instead"
+            );
+            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
+            let mut poll = new_debouncer_opt::<_, PollWatcher, FileIdMap>(DEBOUNCE, None, tx, FileIdMap::new(), config)
+                .map_err(|e| e.to_string())?;
+            for (path, mode) in targets(&top) {
+                poll.watch(&path, mode).map_err(|e| e.to_string())?;
+            }
+            Watching::Polling(poll)
+        }
+    };
+    std::thread::spawn(move || {
+        while let Ok(batch) = rx.recv() {
+            handler(batch);
+        }
+    });
+    Ok(watching)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_alone_do_not_trigger_rebuilds() {
+        let p = |s: &str| PathBuf::from(s);
+        assert!(!relevant(&[p("/s/content/.sambo.md.swp"), p("/s/content/sambo.md~"), p("/s/content/#x.md#")]));
+        assert!(relevant(&[p("/s/content/.sambo.md.swp"), p("/s/content/sambo.md")]));
+        assert!(!relevant(&[p("/s/.git/index")]));
+    }
+}
