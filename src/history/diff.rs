@@ -34,8 +34,9 @@ pub struct Labels<'a> {
     pub deleted: &'a str,
 }
 
+/// Escape text; line breaks (between paragraphs, list items, table cells) stay visible.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>\n")
 }
 
 /// `<ins>`/`<del>` markup of the word changes from `old` to `new`. A run
