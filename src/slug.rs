@@ -32,7 +32,7 @@ pub fn slugify(text: &str) -> String {
         let mut any = false;
         for d in c.to_string().nfkd() {
             if d.is_ascii_alphanumeric() {
-                push(d.encode_utf8(&mut [0; 4]), &mut out);
+                push(d.to_ascii_lowercase().encode_utf8(&mut [0; 4]), &mut out);
                 any = true;
             } else if unicode_normalization::char::is_combining_mark(d) {
                 any = true;
