@@ -37,7 +37,7 @@ pub enum Target {
     Keep,
     /// A document of the site: the URL to write, what to check later, and
     /// the text to show for an `[[id]]` link written without text.
-    Internal { url: String, doc: usize, anchor: Option<String>, title: String },
+    Internal { url: String, doc: usize, anchor: Option<String>, title: String, warning: Option<Box<Diagnostic>> },
     /// A problem to report; the link is written as `#`.
     Broken(Diagnostic),
 }
@@ -91,6 +91,8 @@ pub struct Source<'a> {
     pub text: &'a str,
     pub body_start: usize,
     pub body_pos: Pos,
+    /// The word for "table" in the UI language, for table labels.
+    pub table_word: &'a str,
 }
 
 impl Source<'_> {
@@ -114,8 +116,15 @@ pub fn options() -> Options {
 
 /// Render the body of `src`, resolving links with `resolver`.
 pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
-    let mut r =
-        Renderer { src, resolver, out: Rendered::default(), ids: HashSet::new(), section: None, section_start: 0 };
+    let mut r = Renderer {
+        src,
+        resolver,
+        out: Rendered::default(),
+        ids: HashSet::new(),
+        section: None,
+        section_start: 0,
+        tables: 0,
+    };
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_ext(src.body(), options()).into_offset_iter().collect();
     let mut rewritten: Vec<Event<'_>> = Vec::with_capacity(events.len());
@@ -135,9 +144,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolve) -> Rendered {
                 continue;
             }
             Event::Start(Tag::Table(_)) => {
-                rewritten.push(Event::Html(CowStr::Borrowed(
-                    r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Tabel">"#,
-                )));
+                rewritten.push(Event::Html(r.table_wrapper().into()));
                 rewritten.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -232,9 +239,25 @@ struct Renderer<'a, 'b> {
     section: Option<String>,
     /// Where the current section's text starts in `out.text`.
     section_start: usize,
+    /// Tables seen so far.
+    tables: usize,
 }
 
 impl<'e> Renderer<'_, '_> {
+    /// The scroll box around a table: a labelled region, unique per page
+    /// ("Tabel 2: Ansvarsfordeling"), so screen-reader users can tell them apart.
+    fn table_wrapper(&mut self) -> String {
+        self.tables += 1;
+        let heading = self.section.as_ref().and_then(|id| self.out.toc.iter().rev().find(|h| &h.id == id));
+        let mut label = format!("{} {}", self.src.table_word, self.tables);
+        if let Some(h) = heading {
+            label.push_str(": ");
+            label.push_str(&h.title);
+        }
+        let label = label.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+        format!("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">")
+    }
+
     /// End the current section: its text is what `out.text` gained since it began.
     fn close_section(&mut self) {
         let start = self.section_start;
@@ -309,7 +332,8 @@ impl<'e> Renderer<'_, '_> {
                 }
                 (dest.to_string(), None)
             }
-            Target::Internal { url, doc, anchor, title } => {
+            Target::Internal { url, doc, anchor, title, warning } => {
+                self.out.diags.extend(warning.map(|w| *w));
                 self.out.links.push(InternalLink { doc, anchor, pos, from_section: self.section.clone() });
                 (url, Some(title))
             }
@@ -382,7 +406,13 @@ mod tests {
     impl Resolve for NoLinks {
         fn resolve(&self, dest: &str, form: Form, _: Pos) -> Target {
             if dest.ends_with(".md") || form == Form::Id {
-                Target::Internal { url: "../x/index.html".into(), doc: 7, anchor: None, title: "Titel X".into() }
+                Target::Internal {
+                    url: "../x/index.html".into(),
+                    doc: 7,
+                    anchor: None,
+                    title: "Titel X".into(),
+                    warning: None,
+                }
             } else {
                 Target::Keep
             }
@@ -402,7 +432,13 @@ mod tests {
 
     fn md(body: &str) -> Rendered {
         let text = format!("---\ntitle: T\n---\n{body}");
-        let src = Source { file: Path::new("a.md"), text: &text, body_start: 17, body_pos: Pos { line: 4, col: 1 } };
+        let src = Source {
+            file: Path::new("a.md"),
+            text: &text,
+            body_start: 17,
+            body_pos: Pos { line: 4, col: 1 },
+            table_word: "Tabel",
+        };
         render(&src, &NoLinks)
     }
 
@@ -433,8 +469,13 @@ mod tests {
 
     #[test]
     fn tables_scroll_and_have_scoped_headers_without_inline_styles() {
-        let r = md("| Opgave | Kommune |\n|:--|--:|\n| A | x |\n");
-        assert!(r.html.contains("<div class=\"table-scroll\""));
+        let r = md("| Opgave | Kommune |\n|:--|--:|\n| A | x |\n\n## Ansvar & pligt\n\n| a |\n|---|\n| b |\n");
+        assert!(
+            r.html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabel 1\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("aria-label=\"Tabel 2: Ansvar &amp; pligt\""), "{}", r.html);
         assert!(r.html.contains("<th scope=\"col\" class=\"align-left\">Opgave</th>"), "{}", r.html);
         assert!(r.html.contains("<td class=\"align-right\">x</td>"));
         assert!(!r.html.contains("style="));

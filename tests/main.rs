@@ -4,4 +4,8 @@ mod build;
 mod cli;
 mod common;
 mod errors;
+mod history;
 mod links;
+mod robust;
+mod search;
+mod serve;

@@ -65,6 +65,9 @@ impl Site {
         let mut paths = vec!["404.html".to_string(), "sitemap.xml".to_string(), format!("{TAGS_FOLDER}/index.html")];
         paths.extend(Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| format!("{}/index.html", k.folder())));
         paths.extend(self.tags.values().map(|t| t.url.clone()));
+        paths.extend(
+            [crate::search::PAGE_URL, crate::search::QUICK_FILE, crate::search::MANIFEST_FILE].map(String::from),
+        );
         paths
     }
 }

@@ -6,12 +6,14 @@
 use super::assemble::{Site, assemble};
 use super::checks;
 use super::graph::Graph;
-use super::links::{DocLinks, check_anchors};
+use super::links::{LinkContext, check_anchors};
 use super::output::OutputSet;
-use super::render::{Views, load_templates, register_graph, sitemap};
+use super::render::{Versions, Views, load_templates, register_graph, sitemap};
+use super::versions;
 use crate::assets;
 use crate::config::{Config, normalise_base_url};
 use crate::content::load::load;
+use crate::date::Date;
 use crate::diag::{self, Diagnostic};
 use crate::external::ExternalLink;
 use crate::markdown::{self, Rendered};
@@ -27,6 +29,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` of the config.
     pub base_url: Option<String>,
+    /// The day statuses and review dates are judged by (default: today, or `SOURCE_DATE_EPOCH`).
+    pub today: Option<Date>,
 }
 
 /// The result of a build: the output (empty if there were errors) and every problem.
@@ -89,9 +93,21 @@ pub fn build(opts: &BuildOptions) -> Built {
     let (site, mut diags) = assemble(config, loaded.docs, &loaded.drafts);
     built.diags.append(&mut diags);
     built.documents = site.docs.len();
+    let history = crate::history::collect(root, &site.docs);
+    built.diags.extend(history.diags.iter().cloned());
+    lap(&mut built, "history");
+    let today = opts.today.unwrap_or_else(Date::today);
     let draft_paths: Vec<PathBuf> = loaded.drafts.iter().map(|d| d.rel.clone()).collect();
     let draft_ids: Vec<String> = loaded.drafts.iter().map(|d| d.id.clone()).collect();
-    let rendered = render_bodies(&site, &draft_paths, &draft_ids);
+    let links = LinkContext {
+        site: &site,
+        drafts: &draft_paths,
+        drafts_ids: &draft_ids,
+        history: &history.docs,
+        history_complete: history.complete,
+        table_word: if site.config.language == "en" { "Table" } else { "Tabel" },
+    };
+    let rendered = render_bodies(&site, &links);
     for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
         built.external.extend(r.external.iter().map(|(url, pos)| ExternalLink {
@@ -104,6 +120,8 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.diags.extend(check_anchors(&site, &rendered));
     let graph = Graph::build(&site, &rendered);
     built.diags.extend(checks::check(&site, &rendered, &graph));
+    built.diags.extend(checks::reviews(&site, today));
+    let old = versions::render_old(&site, &history.docs, &links);
     lap(&mut built, "markdown");
     let theme = assets::layouts(root).and_then(|l| Ok((l, assets::assets(root)?)));
     let (layouts, asset_files) = match theme {
@@ -122,7 +140,8 @@ pub fn build(opts: &BuildOptions) -> Built {
         asset_urls.insert(assets::var_name(&rel), name.clone());
         output.insert(name, bytes);
     }
-    let views = Views::new(&site, &tera, &layouts, &graph, asset_urls);
+    let views =
+        Views::new(&site, &tera, &layouts, &graph, asset_urls, Versions { history: &history.docs, old: &old, today });
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
     lap(&mut built, "render");
@@ -138,25 +157,33 @@ pub fn build(opts: &BuildOptions) -> Built {
         })
         .collect();
     lap(&mut built, "minify");
+    output.extend(crate::search::files(&site, &rendered));
+    lap(&mut built, "search");
     if !site.config.base_url.is_empty() {
         let mut urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).filter(|u| *u != "404.html").collect();
         urls.sort();
         output.insert("sitemap.xml".into(), sitemap(&site.config.base_url, &urls).into_bytes());
     }
+    output.insert("feed.xml".into(), versions::feed(&site, &history.docs, &views.t_get("feed_title")).into_bytes());
     output.extend(pages);
     built.output = output;
     diag::sort(&mut built.diags);
     built
 }
 
-fn render_bodies(site: &Site, drafts: &[PathBuf], drafts_ids: &[String]) -> Vec<Rendered> {
+fn render_bodies(site: &Site, links: &LinkContext<'_>) -> Vec<Rendered> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
             let d = &site.docs[i];
-            let src =
-                markdown::Source { file: &d.source, text: &d.text, body_start: d.body_start, body_pos: d.body_pos };
-            markdown::render(&src, &DocLinks { site, from: i, drafts, drafts_ids })
+            let src = markdown::Source {
+                file: &d.source,
+                text: &d.text,
+                body_start: d.body_start,
+                body_pos: d.body_pos,
+                table_word: links.table_word,
+            };
+            markdown::render(&src, &links.at(i, None))
         })
         .collect()
 }

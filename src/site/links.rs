@@ -4,6 +4,7 @@
 use super::assemble::Site;
 use crate::content::Document;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::history::DocHistory;
 use crate::markdown::{Form, Rendered, Resolve, Target};
 use std::path::{Component, Path, PathBuf};
 
@@ -24,6 +25,48 @@ pub struct DocLinks<'a> {
     /// Paths (relative to `content/`) and ids of drafts left out of this build.
     pub drafts: &'a [PathBuf],
     pub drafts_ids: &'a [String],
+    /// Published versions, for `[[id@version]]`.
+    pub history: &'a [DocHistory],
+    /// False when git history is cut short (a shallow clone).
+    pub history_complete: bool,
+    /// The page the body appears on, when it is not the document's own
+    /// (an old version's page); links are made relative to it.
+    pub page_url: Option<&'a str>,
+}
+
+/// What every document's link resolver shares.
+pub struct LinkContext<'a> {
+    pub site: &'a Site,
+    pub drafts: &'a [PathBuf],
+    pub drafts_ids: &'a [String],
+    pub history: &'a [DocHistory],
+    pub history_complete: bool,
+    /// The word for "table" in the UI language (labels of table regions).
+    pub table_word: &'a str,
+}
+
+impl LinkContext<'_> {
+    /// The resolver for document `from`, on the page `page_url` (default: its own).
+    pub fn at<'b>(&'b self, from: usize, page_url: Option<&'b str>) -> DocLinks<'b> {
+        DocLinks {
+            site: self.site,
+            from,
+            drafts: self.drafts,
+            drafts_ids: self.drafts_ids,
+            history: self.history,
+            history_complete: self.history_complete,
+            page_url,
+        }
+    }
+}
+
+/// Output path of the page of an old version: `aftaler/sambo/v/2.0/index.html`.
+pub fn version_url(doc_url: &str, version: &str) -> String {
+    let safe: String = version
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+        .collect();
+    format!("{}v/{safe}/index.html", doc_url.trim_end_matches("index.html"))
 }
 
 impl Resolve for DocLinks<'_> {
@@ -47,8 +90,14 @@ impl DocLinks<'_> {
 
     /// The link to document `t`, with an optional `#anchor`.
     fn internal(&self, t: usize, anchor: Option<String>) -> Target {
-        let doc = self.doc();
-        let mut url = if t == self.from { String::new() } else { relative(&doc.url, &self.site.docs[t].url) };
+        let url = self.site.docs[t].url.clone();
+        self.internal_at(t, &url, anchor)
+    }
+
+    /// The link to the page `target_url` of document `t`.
+    fn internal_at(&self, t: usize, target_url: &str, anchor: Option<String>) -> Target {
+        let here = self.page_url.unwrap_or(&self.doc().url);
+        let mut url = if target_url == here { String::new() } else { relative(here, target_url) };
         if let Some(a) = &anchor {
             url.push('#');
             url.push_str(a);
@@ -56,7 +105,7 @@ impl DocLinks<'_> {
         if url.is_empty() {
             url = "#".into();
         }
-        Target::Internal { url, doc: t, anchor, title: self.site.docs[t].fm.title.clone() }
+        Target::Internal { url, doc: t, anchor, title: self.site.docs[t].fm.title.clone(), warning: None }
     }
 
     /// `[[id]]`, `[[alias]]`, `[[id#anchor]]`, `[[id@version]]`.
@@ -84,17 +133,38 @@ impl DocLinks<'_> {
             return self.broken("link-missing", pos, format!("`[[{dest}]]` names no document"), help);
         };
         if let Some(v) = version {
-            let current = &self.site.docs[t].fm.version;
-            if v != current {
-                let help =
-                    format!("the published version of {id} is {current}; link to `[[{id}]]` for the version in force");
-                return self.broken(
-                    "link-version",
-                    pos,
-                    format!("`[[{dest}]]`: version {v} of {id} is not published"),
-                    help,
-                );
+            let target = &self.site.docs[t];
+            if v == target.fm.version {
+                return self.internal(t, anchor);
             }
+            if self.history.get(t).and_then(|h| h.get(v)).is_some_and(|ver| ver.text.is_some()) {
+                return self.internal_at(t, &version_url(&target.url, v), anchor);
+            }
+            let known: Vec<&str> = self
+                .history
+                .get(t)
+                .map(|h| h.versions.iter().map(|v| v.version.as_str()).collect())
+                .unwrap_or_default();
+            let help = if known.is_empty() {
+                format!("the version in force of {id} is {}; link to `[[{id}]]`", target.fm.version)
+            } else {
+                format!("published versions of {id}: {}", known.join(", "))
+            };
+            let msg = format!("`[[{dest}]]`: version {v} of {id} is not published");
+            if !self.history_complete {
+                // A shallow clone lacks old versions: link the version in force and say so.
+                let d = self.doc();
+                let w = Diagnostic::warning("link-version", &d.source, msg).at(&d.text, pos, 1).help(format!(
+                    "the history is incomplete (shallow clone), so the link goes to the version in force; {help}"
+                ));
+                return match self.internal(t, anchor) {
+                    Target::Internal { url, doc, anchor, title, .. } => {
+                        Target::Internal { url, doc, anchor, title, warning: Some(Box::new(w)) }
+                    }
+                    other => other,
+                };
+            }
+            return self.broken("link-version", pos, msg, help);
         }
         self.internal(t, anchor)
     }

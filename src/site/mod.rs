@@ -5,8 +5,10 @@ pub mod assemble;
 pub mod build;
 pub mod checks;
 pub mod graph;
+pub mod history_pages;
 pub mod links;
 pub mod output;
 pub mod render;
+pub mod versions;
 
 pub use build::{BuildOptions, Built, build};

@@ -3,11 +3,14 @@
 
 use super::assemble::{Site, TAGS_FOLDER};
 use super::graph::Graph;
+use super::history_pages::HistoryJob;
 use super::links::root_of;
+use super::versions::OldBody;
 use crate::assets;
 use crate::content::{Document, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Pos};
+use crate::history::DocHistory;
 use crate::markdown::Rendered;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -149,16 +152,25 @@ struct NavItem {
 
 /// Everything shared by all pages, built once.
 pub struct Views<'a> {
-    site: &'a Site,
+    pub(super) site: &'a Site,
     tera: &'a Tera,
     layouts: &'a assets::Files,
     graph: &'a Graph,
-    lang: String,
+    pub(super) lang: String,
     t: BTreeMap<&'static str, &'static str>,
     assets: BTreeMap<String, String>,
     links: Vec<LinkView>,
     rows: Vec<RowView>,
     nav: Vec<Value>,
+    pub(super) versions: Versions<'a>,
+}
+
+/// Version history for the pages: published versions, rendered old bodies,
+/// and the day statuses are judged by.
+pub struct Versions<'a> {
+    pub history: &'a [DocHistory],
+    pub old: &'a [Vec<OldBody>],
+    pub today: Date,
 }
 
 impl<'a> Views<'a> {
@@ -168,6 +180,7 @@ impl<'a> Views<'a> {
         layouts: &'a assets::Files,
         graph: &'a Graph,
         asset_urls: BTreeMap<String, String>,
+        versions: Versions<'a>,
     ) -> Self {
         let lang = site.config.language.clone();
         let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
@@ -207,15 +220,20 @@ impl<'a> Views<'a> {
                 })
             })
             .collect();
-        Views { site, tera, layouts, graph, lang, t, assets: asset_urls, links, rows, nav }
+        Views { site, tera, layouts, graph, versions, lang, t, assets: asset_urls, links, rows, nav }
     }
 
-    fn label(&self, key: &str) -> String {
+    pub(super) fn label(&self, key: &str) -> String {
         self.t.get(key).copied().unwrap_or("").to_string()
     }
 
+    /// A UI string of the site language.
+    pub fn t_get(&self, key: &str) -> String {
+        self.label(key)
+    }
+
     /// The variables every page has.
-    fn base(&self, url: &str, breadcrumbs: Vec<Value>) -> Context {
+    pub(super) fn base(&self, url: &str, breadcrumbs: Vec<Value>) -> Context {
         let c = &self.site.config;
         let mut ctx = Context::new();
         ctx.insert("root", &root_of(url));
@@ -234,20 +252,29 @@ impl<'a> Views<'a> {
         ctx
     }
 
-    fn crumb(&self, title: &str, url: &str) -> Value {
+    pub(super) fn crumb(&self, title: &str, url: &str) -> Value {
         json!({ "title": title, "url": url })
     }
 
-    fn home_crumb(&self) -> Value {
+    pub(super) fn home_crumb(&self) -> Value {
         self.crumb(&self.label("home"), "index.html")
     }
 
-    fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<String, Diagnostic> {
+    pub(super) fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<String, Diagnostic> {
         self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))
     }
 
     /// A document page.
     pub fn document(&self, i: usize, all: &[Rendered]) -> Result<String, Diagnostic> {
+        let d = &self.site.docs[i];
+        let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
+        ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
+        self.render(&self.doc_template(d), &ctx, &d.url)
+    }
+
+    /// Front page, kind listing, the parents, and (for pages under a
+    /// document, such as its history) the document itself.
+    pub(super) fn doc_crumbs(&self, i: usize, with_doc: bool) -> Vec<Value> {
         let d = &self.site.docs[i];
         let rel = &self.site.relations;
         let mut crumbs = vec![self.home_crumb()];
@@ -263,15 +290,19 @@ impl<'a> Views<'a> {
             ancestors.push(p);
             at = rel.parent[p];
         }
+        if with_doc {
+            ancestors.insert(0, i);
+        }
         for &p in ancestors.iter().rev() {
             crumbs.push(self.crumb(&self.site.docs[p].fm.title, &self.site.docs[p].url));
         }
-        let mut ctx = self.base(&d.url, crumbs);
-        ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
+        crumbs
+    }
+
+    /// The kind's own template if the theme has one, else `document.html`.
+    pub(super) fn doc_template(&self, d: &Document) -> String {
         let template = format!("{}.html", d.kind.name());
-        let template =
-            if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() };
-        self.render(&template, &ctx, &d.url)
+        if self.tera.get_template_names().any(|n| n == template) { template } else { "document.html".into() }
     }
 
     /// "Henvist fra": documents linking here, with the sections the links sit in.
@@ -291,7 +322,7 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: &[Rendered]) -> Value {
+    pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: &[Rendered]) -> Value {
         let rel = &self.site.relations;
         let link = |j: &usize| self.links[*j].clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
@@ -323,6 +354,9 @@ impl<'a> Views<'a> {
                 json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
             }).collect::<Vec<_>>(),
             "backlinks": self.backlinks(i, all),
+            "state": self.state(d.fm.status, d.fm.effective, d.fm.expires),
+            "last_changed": self.versions.history[i].last_changed.map(|x| date_view(x, &self.lang)),
+            "history_url": self.history_url(i),
             "parent": rel.parent[i].as_ref().map(link),
             "children": links(&rel.children[i]),
             "programme": rel.programme[i].as_ref().map(link),
@@ -400,8 +434,21 @@ impl<'a> Views<'a> {
     }
 
     pub fn not_found(&self) -> Result<String, Diagnostic> {
-        let ctx = self.base("404.html", vec![self.home_crumb()]);
+        let mut ctx = self.base("404.html", vec![self.home_crumb()]);
+        // A host shows 404.html at any depth: with a known base URL, links are absolute.
+        if !self.site.config.base_url.is_empty() {
+            ctx.insert("root", &self.site.config.base_url);
+        }
         self.render("404.html", &ctx, "404.html")
+    }
+
+    /// The search page: results come from JavaScript; without it, the A–Å list.
+    pub fn search_page(&self) -> Result<String, Diagnostic> {
+        let url = crate::search::PAGE_URL;
+        let mut ctx = self.base(url, vec![self.home_crumb()]);
+        let rows = self.rows.iter().map(|r| json!(r)).collect();
+        ctx.insert("az", &crate::search::az_groups(rows));
+        self.render("search.html", &ctx, url)
     }
 
     /// Render all pages in parallel: output path → HTML.
@@ -411,8 +458,10 @@ impl<'a> Views<'a> {
         jobs.push(Job::Home);
         jobs.push(Job::NotFound);
         jobs.push(Job::TagIndex);
+        jobs.push(Job::Search);
         jobs.extend(listed_kinds().filter(|k| self.site.docs.iter().any(|d| d.kind == *k)).map(Job::Listing));
         jobs.extend(self.site.tags.keys().map(|s| Job::Tag(s.clone())));
+        jobs.extend(self.history_jobs(rendered).into_iter().map(Job::History));
         let results: Vec<Result<(String, String), Diagnostic>> = jobs
             .par_iter()
             .map(|job| match job {
@@ -422,8 +471,10 @@ impl<'a> Views<'a> {
                 }
                 Job::NotFound => self.not_found().map(|h| ("404.html".into(), h)),
                 Job::TagIndex => self.tag_index().map(|h| (format!("{TAGS_FOLDER}/index.html"), h)),
+                Job::Search => self.search_page().map(|h| (crate::search::PAGE_URL.into(), h)),
                 Job::Listing(k) => self.listing(*k).map(|h| (listing_url(*k), h)),
                 Job::Tag(s) => self.tag(s).map(|h| (self.site.tags[s].url.clone(), h)),
+                Job::History(h) => self.history_job(h, rendered),
             })
             .collect();
         let mut pages = Vec::new();
@@ -447,8 +498,10 @@ enum Job {
     Home,
     NotFound,
     TagIndex,
+    Search,
     Listing(Kind),
     Tag(String),
+    History(HistoryJob),
 }
 
 /// Kinds that have a listing page (every kind but `page`).

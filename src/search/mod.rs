@@ -1,0 +1,259 @@
+//! Site search: a Danish pipeline shared with the browser, quick find over
+//! titles and headings, and a term-sharded full-text index, all written as
+//! static files under `soeg/` next to the search page `soeg/index.html`.
+//!
+//! - [`pipeline`]: tokens, folding, stop words, Snowball Danish.
+//! - [`quick`]: the type-ahead index (`soeg/quick.js`).
+//! - [`fulltext`]: the sharded index (`soeg/manifest.js` and content-hashed files).
+//! - [`encode`]: how the files are written.
+//!
+//! The browser side is `assets/search.js` (the search box and the results
+//! page) and `assets/search-worker.js` (pipeline, loading and ranking, in a
+//! Web Worker or, from `file://`, in the page).
+
+pub mod encode;
+pub mod fulltext;
+pub mod load;
+pub mod pipeline;
+pub mod quick;
+
+use crate::content::{Kind, Status};
+use crate::markdown::Rendered;
+use crate::site::assemble::Site;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The folder of the search page and its index files.
+pub const FOLDER: &str = "soeg";
+/// The search page.
+pub const PAGE_URL: &str = "soeg/index.html";
+/// Files with fixed names (everything else under `soeg/` is named by its hash).
+pub const QUICK_FILE: &str = "soeg/quick.js";
+pub const MANIFEST_FILE: &str = "soeg/manifest.js";
+
+/// Statuses hidden from results unless asked for.
+pub const HIDDEN: [Status; 2] = [Status::Superseded, Status::Withdrawn];
+
+/// One document as search sees it.
+#[derive(Clone, Debug, Default)]
+pub struct Doc {
+    pub id: String,
+    pub title: String,
+    /// Root-relative URL of the page.
+    pub url: String,
+    pub summary: String,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+    pub version: String,
+    pub region: String,
+    pub owner: String,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    /// The intro (no anchor, maybe empty) first, then one per heading.
+    pub sections: Vec<Sec>,
+}
+
+/// A heading section of a document.
+#[derive(Clone, Debug, Default)]
+pub struct Sec {
+    pub anchor: Option<String>,
+    pub title: String,
+    /// 1 for the intro, 2..=6 for headings.
+    pub level: u8,
+    pub text: String,
+}
+
+impl Doc {
+    pub fn kind_code(&self) -> usize {
+        let k = self.kind.unwrap_or(Kind::Page);
+        Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+    }
+
+    pub fn status_code(&self) -> Option<usize> {
+        self.status.and_then(|s| Status::ALL.iter().position(|x| *x == s))
+    }
+
+    pub fn hidden(&self) -> bool {
+        self.status.is_some_and(|s| HIDDEN.contains(&s))
+    }
+}
+
+/// Labels and UI strings the browser needs, in the site's language.
+#[derive(Clone, Debug, Default)]
+pub struct Labels {
+    pub lang: String,
+    /// `(name, label)` in `Kind::ALL` order.
+    pub kinds: Vec<(String, String)>,
+    /// `(name, label, hidden)` in `Status::ALL` order.
+    pub statuses: Vec<(String, String, bool)>,
+    /// The `search_*` UI strings, without the prefix.
+    pub strings: BTreeMap<String, String>,
+}
+
+impl Labels {
+    pub fn new(lang: &str) -> Labels {
+        let t: BTreeMap<&str, &str> = crate::i18n::ui_strings(lang)
+            .or_else(|| crate::i18n::ui_strings("da"))
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .collect();
+        let label = |k: String| t.get(k.as_str()).copied().unwrap_or("").to_string();
+        Labels {
+            lang: lang.to_string(),
+            kinds: Kind::ALL.iter().map(|k| (k.name().to_string(), label(k.label_key()))).collect(),
+            statuses: Status::ALL
+                .iter()
+                .map(|s| (s.name().to_string(), label(s.label_key()), HIDDEN.contains(s)))
+                .collect(),
+            strings: t
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix("search_").map(|k| (k.to_string(), v.to_string())))
+                .collect(),
+        }
+    }
+}
+
+/// The built search: both indexes in memory and their files.
+pub struct Index {
+    pub quick: quick::Quick,
+    pub full: fulltext::FullText,
+    /// Output path (under `soeg/`) → bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Build both indexes of `docs`.
+pub fn build(docs: &[Doc], labels: &Labels) -> Index {
+    let (quick, (full, files)) = rayon::join(|| quick::Quick::build(docs), || fulltext::FullText::build(docs, labels));
+    let mut out = vec![(QUICK_FILE.to_string(), encode::data_file("quick.js", &quick.payload(labels, &full.chunks)))];
+    out.extend(files.into_iter().map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
+    Index { quick, full, files: out }
+}
+
+/// The documents of a built site, as search sees them.
+pub fn docs(site: &Site, rendered: &[Rendered]) -> Vec<Doc> {
+    site.docs
+        .iter()
+        .zip(rendered)
+        .map(|(d, r)| {
+            let mut sections: Vec<Sec> = r
+                .sections
+                .iter()
+                .map(|s| Sec {
+                    anchor: s.id.clone(),
+                    title: s.title.clone(),
+                    level: s.id.as_ref().and_then(|id| r.toc.iter().find(|h| &h.id == id)).map_or(1, |h| h.level),
+                    text: s.text.clone(),
+                })
+                .collect();
+            if sections.first().is_none_or(|s| s.anchor.is_some()) {
+                sections.insert(0, Sec { level: 1, ..Default::default() });
+            }
+            let tags =
+                d.fm.tags
+                    .iter()
+                    .map(|t| {
+                        site.tags.get(&crate::slug::slugify(t)).map_or_else(|| t.trim().to_string(), |x| x.name.clone())
+                    })
+                    .collect();
+            Doc {
+                id: d.id.clone(),
+                title: d.fm.title.clone(),
+                url: d.url.clone(),
+                summary: d.fm.summary.clone(),
+                kind: Some(d.kind),
+                status: d.fm.status,
+                version: d.fm.version.clone(),
+                region: d.fm.region.clone(),
+                owner: d.fm.owner.clone(),
+                tags,
+                aliases: d.fm.aliases.clone(),
+                sections,
+            }
+        })
+        .collect()
+}
+
+/// The search index files of a built site (paths relative to the output folder).
+pub fn files(site: &Site, rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+    build(&docs(site, rendered), &Labels::new(&site.config.language)).files
+}
+
+/// The distinct terms of a query, in order, at most [`fulltext::MAX_TERMS`].
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in pipeline::terms(query) {
+        if !out.contains(&t) && out.len() < fulltext::MAX_TERMS {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Sort key for Danish titles: æ, ø, å after z.
+pub fn danish_key(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'æ' => '\u{7b}',
+            'ø' => '\u{7c}',
+            'å' => '\u{7d}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The letter a title is listed under in the A–Å list.
+pub fn az_letter(title: &str) -> String {
+    match title.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_numeric() => "0–9".to_string(),
+        Some(c) => c.to_uppercase().collect(),
+        None => "#".to_string(),
+    }
+}
+
+/// The A–Å list of the search page: `[{letter, anchor, docs: [row…]}]`,
+/// from rows that have a `title`.
+pub fn az_groups(mut rows: Vec<Value>) -> Value {
+    let title = |r: &Value| r.get("title").and_then(Value::as_str).unwrap_or("").to_string();
+    rows.sort_by_cached_key(|r| {
+        (danish_key(&title(r)), r.get("url").and_then(Value::as_str).unwrap_or("").to_string())
+    });
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for r in rows {
+        let letter = az_letter(&title(&r));
+        match groups.last_mut() {
+            Some(g) if g.0 == letter => g.1.push(r),
+            _ => groups.push((letter, vec![r])),
+        }
+    }
+    Value::Array(
+        groups
+            .into_iter()
+            .map(|(letter, docs)| {
+                let anchor = format!("bogstav-{}", crate::slug::slugify(&letter));
+                json!({ "letter": letter, "anchor": anchor, "docs": docs })
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn danish_letters_sort_last() {
+        let mut v = vec!["Åben", "Ærlig", "Øst", "Zebra", "abe"];
+        v.sort_by_key(|s| danish_key(s));
+        assert_eq!(v, ["abe", "Zebra", "Ærlig", "Øst", "Åben"]);
+        assert_eq!(az_letter("«SAM:BO»"), "S");
+        assert_eq!(az_letter("2019-aftalen"), "0–9");
+        assert_eq!(az_letter("øst"), "Ø");
+    }
+
+    #[test]
+    fn query_terms_are_distinct() {
+        assert_eq!(query_terms("henvisning henvisninger til psykiatrien"), ["henvisning", "psykiatri"]);
+    }
+}
