@@ -135,9 +135,51 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Shows how long a build has run, on a terminal, once it has taken over a second.
+struct Progress {
+    done: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::io::IsTerminal as _;
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let thread = std::io::stderr().is_terminal().then(|| {
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                let mut shown = false;
+                while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if start.elapsed().as_secs_f64() >= 1.0 {
+                        eprint!("\rbuilding… {:.1} s", start.elapsed().as_secs_f64());
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress { done, thread }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: bool) -> ExitCode {
     let start = Instant::now();
+    let progress = Progress::start();
     let built = build(&options(site, base_url));
+    drop(progress);
     report(&built.diags, site.format);
     if built.has_errors() {
         eprintln!("build failed; {} was left as it was", out.display());

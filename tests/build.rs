@@ -165,3 +165,17 @@ fn templates_can_read_the_relation_graph() {
     assert!(html.contains(&format!("{} nodes", built.documents)), "{html}");
     assert!(html.contains("<p>hoved>gammel</p>"), "{html}");
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_content_are_skipped_with_a_warning() {
+    let site = SiteTest::fixture("minimal");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: Hemmelig\n---\n\nHemmeligt.\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root().join("content/sider/secret.md")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("content"), site.root().join("content/sider/loop")).unwrap();
+    let built = site.build();
+    assert!(!built.has_errors(), "{:?}", built.diags);
+    assert_eq!(built.diags.iter().filter(|d| d.code == "symlink").count(), 2, "{:?}", built.diags);
+    assert!(!built.output.values().any(|b| String::from_utf8_lossy(b).contains("Hemmeligt")));
+}

@@ -12,7 +12,11 @@ use unicode_normalization::UnicodeNormalization;
 struct Links;
 impl Resolve for Links {
     fn resolve(&self, dest: &str, _: Form, _: Pos) -> Target {
-        if dest.len() % 2 == 0 { Target::Keep } else { Target::Internal { url: "x/index.html".into(), doc: 0, anchor: None, title: "T".into(), warning: None } }
+        if dest.len().is_multiple_of(2) {
+            Target::Keep
+        } else {
+            Target::Internal { url: "x/index.html".into(), doc: 0, anchor: None, title: "T".into(), warning: None }
+        }
     }
 }
 
@@ -20,7 +24,13 @@ fn pipeline(text: &str) {
     let file = Path::new("content/a.md");
     if let Ok(split) = frontmatter::split(text, file) {
         let _ = frontmatter::parse(text, &split, file);
-        let src = markdown::Source { file, text, body_start: split.body_start, body_pos: split.body_pos, table_word: "Tabel" };
+        let src = markdown::Source {
+            file,
+            text,
+            body_start: split.body_start,
+            body_pos: split.body_pos,
+            table_word: "Tabel",
+        };
         let r = markdown::render(&src, &Links);
         for d in r.diags {
             let _ = d.to_string();
@@ -32,9 +42,52 @@ fn pipeline(text: &str) {
 /// Pieces that make markdown and YAML parsers work hard.
 fn hostile() -> impl Strategy<Value = String> {
     let atoms = prop::sample::select(vec![
-        "---\n", "title: ", "tags: [", "]", "{", "}", "&a ", "*a", "\t", "\r\n", "\n", "# ", "## ", "> ", "- [ ] ", "|", "|---|",
-        "[", "](", ")", "[[", "]]", "@", "#", "`", "```", "<script>", "javascript:", "&#x6a;", "ø", "å", "\u{0}", "\u{feff}",
-        "x", "2023-02-30", "version: ", "\"", "'", "!", "*", "_", "[^1]", "[^1]: ", "\\", "  ", "1. ",
+        "---\n",
+        "title: ",
+        "tags: [",
+        "]",
+        "{",
+        "}",
+        "&a ",
+        "*a",
+        "\t",
+        "\r\n",
+        "\n",
+        "# ",
+        "## ",
+        "> ",
+        "- [ ] ",
+        "|",
+        "|---|",
+        "[",
+        "](",
+        ")",
+        "[[",
+        "]]",
+        "@",
+        "#",
+        "`",
+        "```",
+        "<script>",
+        "javascript:",
+        "&#x6a;",
+        "ø",
+        "å",
+        "\u{0}",
+        "\u{feff}",
+        "x",
+        "2023-02-30",
+        "version: ",
+        "\"",
+        "'",
+        "!",
+        "*",
+        "_",
+        "[^1]",
+        "[^1]: ",
+        "\\",
+        "  ",
+        "1. ",
     ]);
     prop::collection::vec(atoms, 0..80).prop_map(|v| v.concat())
 }

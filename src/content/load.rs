@@ -50,8 +50,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
         if entry.path_is_symlink() {
             // A link could point outside the site or loop; content must be real files.
             diags.push(
-                Diagnostic::warning("symlink", &display_path(root, path), "symbolic links are not followed; this entry is skipped")
-                    .help("copy or move the file into content/ instead of linking to it"),
+                Diagnostic::warning(
+                    "symlink",
+                    &display_path(root, path),
+                    "symbolic links are not followed; this entry is skipped",
+                )
+                .help("copy or move the file into content/ instead of linking to it"),
             );
             continue;
         }

@@ -4,6 +4,10 @@ use pactum::site::{BuildOptions, Built, build};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The day tests are built on, and the same day as a Unix time.
+pub const TODAY: &str = "2026-01-15";
+pub const TODAY_EPOCH: &str = "1768435200";
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -45,7 +49,9 @@ impl SiteTest {
     }
 
     pub fn build_with(&self, f: impl FnOnce(&mut BuildOptions)) -> Built {
-        let mut o = BuildOptions { root: self.root().to_path_buf(), ..Default::default() };
+        // A fixed day, so review-date warnings and status badges do not drift with the calendar.
+        let today = pactum::date::Date::parse(TODAY).ok();
+        let mut o = BuildOptions { root: self.root().to_path_buf(), today, ..Default::default() };
         f(&mut o);
         build(&o)
     }
@@ -54,6 +60,7 @@ impl SiteTest {
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::cargo_bin("pactum").unwrap();
         c.current_dir(self.root());
+        c.env("SOURCE_DATE_EPOCH", TODAY_EPOCH);
         c
     }
 }
