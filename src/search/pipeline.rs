@@ -17,7 +17,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -276,9 +276,28 @@ fn stream(chars: impl Iterator<Item = char>, f: &mut dyn FnMut(&str)) {
 /// are valid for this analyzer only.
 #[derive(Default)]
 pub struct Analyzer {
-    cache: FxHashMap<String, Option<u32>>,
+    /// Raw token → term id. Short tokens (nearly all) are kept inside the
+    /// table, so a lookup does not chase a pointer to a string elsewhere.
+    short: HashMap<ShortKey, Option<u32>, foldhash::fast::FixedState>,
+    long: HashMap<String, Option<u32>, foldhash::fast::FixedState>,
     ids: FxHashMap<Arc<str>, u32>,
     terms: Vec<Arc<str>>,
+}
+
+/// A token of at most 23 bytes, stored inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortKey([u8; 24]);
+
+impl ShortKey {
+    fn new(t: &str) -> Option<ShortKey> {
+        let b = t.as_bytes();
+        (b.len() < 24).then(|| {
+            let mut k = [0u8; 24];
+            k[0] = b.len() as u8;
+            k[1..=b.len()].copy_from_slice(b);
+            ShortKey(k)
+        })
+    }
 }
 
 impl Analyzer {
@@ -302,21 +321,27 @@ impl Analyzer {
 
     /// Call `f` with the id of every term of `text`.
     pub fn each_id(&mut self, text: &str, mut f: impl FnMut(u32)) {
-        let (cache, ids, terms) = (&mut self.cache, &mut self.ids, &mut self.terms);
+        let (short, long, ids, terms) = (&mut self.short, &mut self.long, &mut self.ids, &mut self.terms);
+        let mut compute = |t: &str| {
+            term(t).map(|x| {
+                let x: Arc<str> = Arc::from(x);
+                *ids.entry(x.clone()).or_insert_with(|| {
+                    terms.push(x);
+                    (terms.len() - 1) as u32
+                })
+            })
+        };
         each_raw_token(text, |t| {
-            let id = match cache.get(t) {
-                Some(x) => *x,
-                None => {
-                    let id = term(t).map(|x| {
-                        let x: Arc<str> = Arc::from(x);
-                        *ids.entry(x.clone()).or_insert_with(|| {
-                            terms.push(x);
-                            (terms.len() - 1) as u32
-                        })
-                    });
-                    cache.insert(t.to_string(), id);
-                    id
-                }
+            let id = match ShortKey::new(t) {
+                Some(k) => *short.entry(k).or_insert_with(|| compute(t)),
+                None => match long.get(t) {
+                    Some(x) => *x,
+                    None => {
+                        let id = compute(t);
+                        long.insert(t.to_string(), id);
+                        id
+                    }
+                },
             };
             if let Some(id) = id {
                 f(id);
