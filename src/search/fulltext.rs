@@ -319,12 +319,7 @@ impl FullText {
                 encode::push_num(&mut tags, *t as u64);
             }
         }
-        encode::json(&json!({
-            "v": 1,
-            "lang": labels.lang,
-            "strings": labels.strings,
-            "kinds": labels.kinds,
-            "statuses": labels.statuses,
+        encode::json(&labels.manifest(json!({
             "regions": self.values[2],
             "owners": self.values[3],
             "tags": self.values[4],
@@ -339,7 +334,7 @@ impl FullText {
             "chunk": CHUNK,
             "chunks": self.chunks,
             "shards": self.shards,
-        }))
+        })))
     }
 
     /// The postings of `term`, if it is in the index.

@@ -112,6 +112,22 @@ impl Labels {
                 .collect(),
         }
     }
+
+    /// A manifest: the fields both index manifests share (format version,
+    /// language and labels) plus `fields`.
+    pub fn manifest(&self, fields: serde_json::Value) -> serde_json::Value {
+        let mut m = serde_json::json!({
+            "v": 1,
+            "lang": self.lang,
+            "strings": self.strings,
+            "kinds": self.kinds,
+            "statuses": self.statuses,
+        });
+        if let (Some(m), serde_json::Value::Object(extra)) = (m.as_object_mut(), fields) {
+            m.extend(extra);
+        }
+        m
+    }
 }
 
 /// The built search: both indexes in memory and their files.

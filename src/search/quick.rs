@@ -103,12 +103,7 @@ impl Quick {
                 s
             })
             .collect();
-        encode::json(&json!({
-            "v": 1,
-            "lang": labels.lang,
-            "strings": labels.strings,
-            "kinds": labels.kinds,
-            "statuses": labels.statuses,
+        encode::json(&labels.manifest(json!({
             "n": self.docs.len(),
             "ds": encode::nums(self.docs.iter().map(|d| d.status.unwrap_or(labels.statuses.len()) as u64)),
             "dl": encode::nums(self.docs.iter().map(|d| d.title_terms as u64)),
@@ -116,7 +111,7 @@ impl Quick {
             "chunks": chunks,
             "terms": self.terms,
             "post": post,
-        }))
+        })))
     }
 
     /// The range of terms that start with `prefix`.
