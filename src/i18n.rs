@@ -2,7 +2,8 @@
 //!
 //! Templates read these as the map `t` (`{{ t.toc }}`); the Rust code reads the
 //! kind and status labels (`kind_*`, `kind_*_plural`, `status_*`) and the titles
-//! of generated pages (`home`, `tags`, `tag_title_prefix`, `not_found_title`).
+//! of generated pages (`home`, `tags`, `tag_title_prefix`, `organisations`,
+//! `organisation_title_prefix`, `not_found_title`).
 //! Both tables have exactly the same keys, in the same order; a test checks
 //! that, and that every `t.<key>` used in `layouts/*.html` exists.
 
@@ -43,6 +44,8 @@ const DA: &[(&str, &str)] = &[
     ("home", "Forside"),
     ("tags", "Emner"),
     ("tag_title_prefix", "Emne:"),
+    ("organisations", "Organisationer"),
+    ("organisation_title_prefix", "Organisation:"),
     ("not_found_title", "Siden blev ikke fundet"),
     // Page frame.
     ("skip_to_content", "Gå til indhold"),
@@ -124,6 +127,9 @@ const DA: &[(&str, &str)] = &[
     ("no_documents", "Der er ingen dokumenter her endnu."),
     ("no_tags", "Der er ingen emner endnu."),
     ("all_tags", "Alle emner"),
+    ("no_organisations", "Ingen dokumenter har endnu en ansvarlig, region eller parter."),
+    ("all_organisations", "Alle organisationer"),
+    ("organisations_intro", "Regioner, kommuner, praksis og udvalg, der ejer eller har indgået et dokument."),
     ("document_one", "dokument"),
     ("document_other", "dokumenter"),
     ("browse_by_kind", "Dokumenter efter type"),
@@ -187,6 +193,8 @@ const EN: &[(&str, &str)] = &[
     ("home", "Home"),
     ("tags", "Topics"),
     ("tag_title_prefix", "Topic:"),
+    ("organisations", "Organisations"),
+    ("organisation_title_prefix", "Organisation:"),
     ("not_found_title", "Page not found"),
     ("skip_to_content", "Skip to content"),
     ("main_menu", "Main menu"),
@@ -264,6 +272,9 @@ const EN: &[(&str, &str)] = &[
     ("no_documents", "There are no documents here yet."),
     ("no_tags", "There are no topics yet."),
     ("all_tags", "All topics"),
+    ("no_organisations", "No document has an owner, region or parties yet."),
+    ("all_organisations", "All organisations"),
+    ("organisations_intro", "Regions, municipalities, practices and committees that own or are party to a document."),
     ("document_one", "document"),
     ("document_other", "documents"),
     ("browse_by_kind", "Documents by type"),
@@ -349,7 +360,10 @@ mod tests {
             required.push(format!("kind_{k}_plural"));
         }
         required.extend(statuses.iter().map(|s| format!("status_{s}")));
-        required.extend(["home", "tags", "tag_title_prefix", "not_found_title"].map(String::from));
+        required.extend(
+            ["home", "tags", "tag_title_prefix", "organisations", "organisation_title_prefix", "not_found_title"]
+                .map(String::from),
+        );
         let da = keys("da");
         for k in &required {
             assert!(da.contains(&k.as_str()), "missing required key {k}");

@@ -48,6 +48,8 @@ fn every_page_type_renders_with_relative_urls_only() {
         "emner/index.html",
         "emner/hjerte/index.html",
         "emner/kommuner/index.html",
+        "organisationer/index.html",
+        "organisationer/sku/index.html",
     ];
     for p in expected {
         let html = page(&built, p);
@@ -90,6 +92,40 @@ fn an_agreement_shows_its_metadata_and_relations_both_ways() {
     assert!(program.contains("../../tjeklister/tjek/index.html"));
     let pakke = page(&built, "kommunikationspakker/pakke/index.html");
     assert!(pakke.contains("../../forloebsprogrammer/program/index.html"));
+}
+
+#[test]
+fn organisations_group_documents_by_owner_region_and_parties() {
+    let site = SiteTest::fixture("minimal");
+    site.write(
+        "content/vejledninger/region.md",
+        "---\ntitle: \"Regional vejledning\"\nversion: \"1\"\nowner: \"kommuner\"\nregion: \"Region Nord\"\n---\nTekst.\n",
+    );
+    let built = site.build();
+    assert!(!built.has_errors(), "{:?}", built.diags);
+    let index = page(&built, "organisationer/index.html");
+    for (name, url, count) in [
+        ("SKU", "sku", "1 dokument"),
+        ("Kommuner", "kommuner", "2 dokumenter"),
+        ("Region Nord", "region-nord", "1 dokument"),
+    ] {
+        let link = format!("<a href=../organisationer/{url}/index.html>{name}</a> <span class=count>{count}</span>");
+        assert!(index.contains(&link), "organisation index lacks {link}");
+    }
+    // "Kommuner" (a party) and "kommuner" (an owner) are one organisation.
+    let kommuner = page(&built, "organisationer/kommuner/index.html");
+    assert!(kommuner.contains("<h1>Organisation: Kommuner</h1>"));
+    assert!(
+        kommuner.contains("../../aftaler/hoved/index.html")
+            && kommuner.contains("../../vejledninger/region/index.html")
+    );
+    assert!(!kommuner.contains("../../aftaler/bilag/index.html"), "a document without the organisation is listed");
+    let hoved = page(&built, "aftaler/hoved/index.html");
+    assert!(hoved.contains("<a href=../../organisationer/sku/index.html>SKU</a>"), "owner not linked");
+    assert!(hoved.contains("<a href=../../organisationer/region/index.html>Region</a>"), "party not linked");
+    assert!(hoved.contains("aria-label=Hovedmenu"));
+    assert!(hoved.contains("href=../../organisationer/index.html>Organisationer</a>"), "menu lacks organisations");
+    assert_eq!(broken_links(&built.output), Vec::<String>::new());
 }
 
 #[test]

@@ -12,10 +12,12 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folder of the tag pages.
 pub const TAGS_FOLDER: &str = "emner";
+/// Folder of the organisation pages (owners, regions and parties).
+pub const ORGS_FOLDER: &str = "organisationer";
 
-/// A tag as it appears in URLs and on pages.
+/// A tag or an organisation as it appears in URLs and on pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tag {
+pub struct Group {
     pub name: String,
     pub url: String,
     /// Documents carrying it, in site order.
@@ -44,7 +46,9 @@ pub struct Site {
     pub by_rel: HashMap<PathBuf, usize>,
     pub relations: Relations,
     /// By tag slug.
-    pub tags: BTreeMap<String, Tag>,
+    pub tags: BTreeMap<String, Group>,
+    /// Owners, regions and parties, by slug.
+    pub organisations: BTreeMap<String, Group>,
     /// Aliases (lowercased) → document.
     pub aliases: BTreeMap<String, usize>,
 }
@@ -62,9 +66,14 @@ impl Site {
 
     /// Output paths the generator itself writes (never to be taken by a document).
     pub fn generated_paths(&self) -> Vec<String> {
-        let mut paths = vec!["404.html".to_string(), "sitemap.xml".to_string(), format!("{TAGS_FOLDER}/index.html")];
+        let mut paths = vec![
+            "404.html".to_string(),
+            "sitemap.xml".to_string(),
+            format!("{TAGS_FOLDER}/index.html"),
+            format!("{ORGS_FOLDER}/index.html"),
+        ];
         paths.extend(Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| format!("{}/index.html", k.folder())));
-        paths.extend(self.tags.values().map(|t| t.url.clone()));
+        paths.extend(self.tags.values().chain(self.organisations.values()).map(|t| t.url.clone()));
         paths.extend(
             [crate::search::PAGE_URL, crate::search::QUICK_FILE, crate::search::MANIFEST_FILE].map(String::from),
         );
@@ -93,9 +102,11 @@ pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) ->
         }
     }
     let by_rel = docs.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
-    let tags = collect_tags(&docs);
+    let tags = collect_groups(&docs, TAGS_FOLDER, |d| d.fm.tags.iter().collect());
+    let organisations =
+        collect_groups(&docs, ORGS_FOLDER, |d| [&d.fm.owner, &d.fm.region].into_iter().chain(&d.fm.parties).collect());
     let aliases = collect_aliases(&docs, &by_id, &mut diags);
-    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags, aliases };
+    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags, organisations, aliases };
     check_paths(&site, &mut diags);
     site.relations = relations(&site, drafts, &mut diags);
     (site, diags)
@@ -133,25 +144,32 @@ fn collect_aliases(
     aliases
 }
 
-fn collect_tags(docs: &[Document]) -> BTreeMap<String, Tag> {
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+/// Group documents by the names `names` gives for each (tags, or owner,
+/// region and parties); names with the same slug are one group, shown with
+/// the first spelling met.
+fn collect_groups(
+    docs: &[Document],
+    folder: &str,
+    names: impl Fn(&Document) -> Vec<&String>,
+) -> BTreeMap<String, Group> {
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
-        for name in &d.fm.tags {
+        for name in names(d) {
             let slug = slugify(name);
             if slug.is_empty() {
                 continue;
             }
-            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
                 name: name.trim().to_string(),
-                url: format!("{TAGS_FOLDER}/{slug}/index.html"),
+                url: format!("{folder}/{slug}/index.html"),
                 docs: Vec::new(),
             });
-            if tag.docs.last() != Some(&i) {
-                tag.docs.push(i);
+            if group.docs.last() != Some(&i) {
+                group.docs.push(i);
             }
         }
     }
-    tags
+    groups
 }
 
 /// Two outputs on one path (also when they differ only in case or Unicode

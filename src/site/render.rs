@@ -1,7 +1,7 @@
 //! Render every output page with Tera, from views of the site that carry
 //! only what a template may show (never whole documents).
 
-use super::assemble::{Site, TAGS_FOLDER};
+use super::assemble::{Group, ORGS_FOLDER, Site, TAGS_FOLDER};
 use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
@@ -248,6 +248,7 @@ impl<'a> Views<'a> {
         ctx.insert("t", &self.t);
         ctx.insert("assets", &self.assets);
         ctx.insert("nav", &self.nav);
+        ctx.insert("facets", &Facet::ALL.map(|f| self.facet_view(f)));
         ctx.insert("breadcrumbs", &breadcrumbs);
         ctx
     }
@@ -343,7 +344,9 @@ impl<'a> Views<'a> {
             "expires": fm.expires.map(|x| date_view(x, &self.lang)),
             "review_by": fm.review_by.map(|x| date_view(x, &self.lang)),
             "owner": fm.owner, "region": fm.region, "period": fm.period, "change_note": fm.change_note,
-            "parties": fm.parties, "sectors": fm.sectors, "audience": fm.audience, "aliases": fm.aliases,
+            "owner_org": (!fm.owner.is_empty()).then(|| self.organisation(&fm.owner)),
+            "region_org": (!fm.region.is_empty()).then(|| self.organisation(&fm.region)),
+            "parties": fm.parties.iter().map(|p| self.organisation(p)).collect::<Vec<_>>(), "sectors": fm.sectors, "audience": fm.audience, "aliases": fm.aliases,
             "approvals": fm.approvals.iter().map(|a| json!({
                 "body": a.body, "date": a.date.map(|x| date_view(x, &self.lang)), "note": a.note,
             })).collect::<Vec<_>>(),
@@ -388,29 +391,49 @@ impl<'a> Views<'a> {
         self.render("listing.html", &ctx, &url)
     }
 
-    /// The index of all tags.
-    pub fn tag_index(&self) -> Result<String, Diagnostic> {
-        let url = format!("{TAGS_FOLDER}/index.html");
+    /// The index of a facet: every tag, or every organisation.
+    pub fn group_index(&self, facet: Facet) -> Result<String, Diagnostic> {
+        let url = facet.index_url();
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
-        let tags: Vec<Value> =
-            self.site.tags.values().map(|t| json!({ "name": t.name, "url": t.url, "count": t.docs.len() })).collect();
-        ctx.insert("tags", &tags);
-        self.render("tags.html", &ctx, &url)
+        let groups: Vec<Value> = facet
+            .groups(self.site)
+            .values()
+            .map(|t| json!({ "name": t.name, "url": t.url, "count": t.docs.len() }))
+            .collect();
+        ctx.insert("facet", &self.facet_view(facet));
+        ctx.insert("groups", &groups);
+        self.render("groups.html", &ctx, &url)
     }
 
-    /// The page of one tag.
-    pub fn tag(&self, slug: &str) -> Result<String, Diagnostic> {
-        let tag = &self.site.tags[slug];
-        let crumbs = vec![self.home_crumb(), self.crumb(&self.label("tags"), &format!("{TAGS_FOLDER}/index.html"))];
-        let mut ctx = self.base(&tag.url, crumbs);
+    /// The page of one tag or organisation.
+    pub fn group(&self, facet: Facet, slug: &str) -> Result<String, Diagnostic> {
+        let group = &facet.groups(self.site)[slug];
+        let crumbs = vec![self.home_crumb(), self.crumb(&self.label(facet.name()), &facet.index_url())];
+        let mut ctx = self.base(&group.url, crumbs);
+        ctx.insert("facet", &self.facet_view(facet));
         ctx.insert(
             "listing",
             &json!({
-                "title": format!("{} {}", self.label("tag_title_prefix"), tag.name),
-                "intro": "", "kind": "", "docs": self.sorted_rows(tag.docs.iter().copied()),
+                "title": format!("{} {}", self.label(facet.title_prefix_key()), group.name),
+                "intro": "", "kind": "", "docs": self.sorted_rows(group.docs.iter().copied()),
             }),
         );
-        self.render("tag.html", &ctx, &tag.url)
+        self.render("group.html", &ctx, &group.url)
+    }
+
+    fn facet_view(&self, facet: Facet) -> Value {
+        let name = facet.name();
+        json!({
+            "name": name, "title": self.label(name), "url": facet.index_url(),
+            "intro": self.label(&format!("{name}_intro")),
+            "all": self.label(&format!("all_{name}")), "empty": self.label(&format!("no_{name}")),
+        })
+    }
+
+    /// The URL of the organisation page for `name`, if it has one.
+    fn organisation(&self, name: &str) -> Value {
+        let url = self.site.organisations.get(&crate::slug::slugify(name)).map(|g| g.url.clone());
+        json!({ "name": name, "url": url })
     }
 
     /// The front page, with the body of `content/index.md` as its intro.
@@ -457,10 +480,12 @@ impl<'a> Views<'a> {
         let mut jobs: Vec<Job> = (0..self.site.docs.len()).filter(|i| Some(*i) != home).map(Job::Doc).collect();
         jobs.push(Job::Home);
         jobs.push(Job::NotFound);
-        jobs.push(Job::TagIndex);
+        jobs.extend(Facet::ALL.map(Job::GroupIndex));
         jobs.push(Job::Search);
         jobs.extend(listed_kinds().filter(|k| self.site.docs.iter().any(|d| d.kind == *k)).map(Job::Listing));
-        jobs.extend(self.site.tags.keys().map(|s| Job::Tag(s.clone())));
+        for facet in Facet::ALL {
+            jobs.extend(facet.groups(self.site).keys().map(|s| Job::Group(facet, s.clone())));
+        }
         jobs.extend(self.history_jobs(rendered).into_iter().map(Job::History));
         let results: Vec<Result<(String, String), Diagnostic>> = jobs
             .par_iter()
@@ -470,10 +495,10 @@ impl<'a> Views<'a> {
                     self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h))
                 }
                 Job::NotFound => self.not_found().map(|h| ("404.html".into(), h)),
-                Job::TagIndex => self.tag_index().map(|h| (format!("{TAGS_FOLDER}/index.html"), h)),
+                Job::GroupIndex(f) => self.group_index(*f).map(|h| (f.index_url(), h)),
                 Job::Search => self.search_page().map(|h| (crate::search::PAGE_URL.into(), h)),
                 Job::Listing(k) => self.listing(*k).map(|h| (listing_url(*k), h)),
-                Job::Tag(s) => self.tag(s).map(|h| (self.site.tags[s].url.clone(), h)),
+                Job::Group(f, s) => self.group(*f, s).map(|h| (f.groups(self.site)[s].url.clone(), h)),
                 Job::History(h) => self.history_job(h, rendered),
             })
             .collect();
@@ -497,11 +522,52 @@ enum Job {
     Doc(usize),
     Home,
     NotFound,
-    TagIndex,
+    GroupIndex(Facet),
     Search,
     Listing(Kind),
-    Tag(String),
+    Group(Facet, String),
     History(HistoryJob),
+}
+
+/// The ways of grouping documents besides kind: by tag and by organisation
+/// (owner, region and parties). Each has an index page and a page per group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    Tags,
+    Organisations,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 2] = [Facet::Tags, Facet::Organisations];
+
+    /// Its name in templates, and the key of its UI label.
+    fn name(self) -> &'static str {
+        match self {
+            Facet::Tags => "tags",
+            Facet::Organisations => "organisations",
+        }
+    }
+
+    fn title_prefix_key(self) -> &'static str {
+        match self {
+            Facet::Tags => "tag_title_prefix",
+            Facet::Organisations => "organisation_title_prefix",
+        }
+    }
+
+    fn groups(self, site: &Site) -> &BTreeMap<String, Group> {
+        match self {
+            Facet::Tags => &site.tags,
+            Facet::Organisations => &site.organisations,
+        }
+    }
+
+    pub fn index_url(self) -> String {
+        match self {
+            Facet::Tags => format!("{TAGS_FOLDER}/index.html"),
+            Facet::Organisations => format!("{ORGS_FOLDER}/index.html"),
+        }
+    }
 }
 
 /// Kinds that have a listing page (every kind but `page`).

@@ -11,8 +11,7 @@
 // scripts/browser-test installs what this needs and builds the site.
 
 import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,6 +19,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
+
+import { serve } from "./serve.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "..", "..");
@@ -65,6 +66,11 @@ const PAGES = [
   { path: LISTING, what: "listing", shot: "listing" },
   { path: TAG_INDEX, what: "tag index" },
   { path: null, what: "tag page" },
+  { path: "organisationer/index.html", what: "organisation index" },
+  { path: "organisationer/region-syddanmark/index.html", what: "organisation page", shot: "organisation" },
+  { path: "aftaler/sambo/historik/index.html", what: "history", shot: "history" },
+  { path: "aftaler/sambo/historik/3.1/index.html", what: "diff", shot: "diff" },
+  { path: "aftaler/sambo/v/3.0/index.html", what: "historical version" },
   { path: "404.html", what: "404", shot: "404" },
 ];
 
@@ -89,56 +95,6 @@ const indent = (text, by = "    ") => String(text).replace(/^/gm, by);
 const squash = (s) => String(s).replace(/\s+/g, " ").trim();
 
 // ------------------------------------------------------------- static server
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".pdf": "application/pdf",
-  ".txt": "text/plain; charset=utf-8",
-  ".woff2": "font/woff2",
-};
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(rel));
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, "index.html");
-    let status = 200;
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      status = 404;
-      file = path.join(root, "404.html");
-      if (!existsSync(file)) {
-        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-        return;
-      }
-    }
-    const type = TYPES[path.extname(file).toLowerCase()] || "application/octet-stream";
-    res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-    if (req.method === "HEAD") res.end();
-    else createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 // ------------------------------------------------------------------- helpers
 

@@ -11,12 +11,14 @@
 // Prints one PASS/FAIL line per check and "N passed, N failed" last; exits 1
 // if anything failed.
 
-import { createReadStream, existsSync, statSync } from "node:fs";
-import http from "node:http";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+import { AxeBuilder } from "@axe-core/playwright";
 import { chromium } from "playwright-core";
+
+import { serve } from "./serve.mjs";
 
 const siteArg = process.argv[2];
 if (!siteArg || !existsSync(path.join(siteArg, "soeg", "index.html"))) {
@@ -35,7 +37,6 @@ const ARGS = [
   "--no-first-run",
 ];
 const CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".xml": "application/xml" };
 
 const results = [];
 async function check(name, fn) {
@@ -48,32 +49,6 @@ async function check(name, fn) {
   results.push({ name, failures });
   console.log(`${failures.length ? "FAIL" : "PASS"}  ${name}`);
   for (const f of failures) console.log(`      ${String(f).replace(/\n/g, "\n      ")}`);
-}
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(rel));
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    const type = TYPES[path.extname(file)] || "application/octet-stream";
-    res.writeHead(200, { "content-type": type, "cache-control": "no-store", "content-security-policy": CSP });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 /** Collects script errors, CSP violations, failed and third-party requests of a page. */
@@ -91,7 +66,7 @@ function watch(page, origin) {
   return problems;
 }
 
-const server = await serve(SITE);
+const server = await serve(SITE, { "content-security-policy": CSP });
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 
@@ -167,6 +142,9 @@ try {
     const shown = await page.locator(".search-hit").count();
     if (shown !== Math.min(expected, 10)) f.push(`${shown} hits after filtering, facet said ${expected}`);
     if (!/[?&]kind=/.test(page.url())) f.push(`filter not in the URL: ${page.url()}`);
+    // The results page with open facets and a filter must meet WCAG 2.1 AA too.
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    for (const v of axe.violations) f.push(`axe [${v.impact}] ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     f.push(...problems);
     await page.close();
     return f;
