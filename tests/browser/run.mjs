@@ -136,6 +136,23 @@ function printedDate(lang, d = new Date()) {
   return lang === "en" ? `${d.getDate()} ${en[d.getMonth()]} ${d.getFullYear()}` : `${d.getDate()}. ${da[d.getMonth()]} ${d.getFullYear()}`;
 }
 
+/** The page must not scroll sideways (wide tables scroll inside their own box). */
+async function overflow(page) {
+  const m = await page.evaluate(() => {
+    const wide = [];
+    const vw = document.documentElement.clientWidth;
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.right > vw + 1 && !el.closest(".table-scroll, pre, .visually-hidden, .skip-link")) {
+        wide.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).replace(/ /g, ".") : ""} right=${Math.round(r.right)}`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 10) };
+  });
+  if (m.scrollWidth <= m.innerWidth) return [];
+  return [`document scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; elements sticking out: ${m.wide.join(", ") || "?"}`];
+}
+
 function htmlFiles(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -154,7 +171,10 @@ setTimeout(() => {
   console.error("FAIL  browser tests did not finish within 5 minutes");
   process.exit(1);
 }, 300_000).unref();
-const server = await serve(SITE);
+// A strict Content-Security-Policy on every answer: an inline script or style
+// would be refused and show up as a console error (a failed check below).
+const CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const server = await serve(SITE, { "content-security-policy": CSP });
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const url = (rel) => `${ORIGIN}/${rel}`;
 const local = (u) => {
@@ -255,23 +275,7 @@ try {
           const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
           return formatAxe(res.violations);
         });
-        if (vp === PHONE) {
-          await check(`no horizontal page overflow: ${label}`, async () => {
-            const m = await page.evaluate(() => {
-              const wide = [];
-              const vw = document.documentElement.clientWidth;
-              for (const el of document.body.querySelectorAll("*")) {
-                const r = el.getBoundingClientRect();
-                if (r.right > vw + 1 && !el.closest(".table-scroll, pre, .visually-hidden, .skip-link")) {
-                  wide.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).replace(/ /g, ".") : ""} right=${Math.round(r.right)}`);
-                }
-              }
-              return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 10) };
-            });
-            if (m.scrollWidth <= m.innerWidth) return [];
-            return [`document scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; elements sticking out: ${m.wide.join(", ") || "?"}`];
-          });
-        }
+        if (vp === PHONE) await check(`no horizontal page overflow: ${label}`, () => overflow(page));
         if (p.shot) {
           const file = path.join(SCREENSHOT_DIR, `${p.shot}-${vp.name}.png`);
           await page.screenshot({ path: file, fullPage: true });
@@ -287,6 +291,22 @@ try {
       await page.close();
     }
     await ctx.close();
+  }
+
+  // ---- zoom: a 1280 px window at 200 % is 640 CSS px wide, at 400 % 320 px
+  // (WCAG 1.4.10 reflow). Every page type must still fit without sideways scrolling.
+  for (const zoom of [200, 400]) {
+    const width = Math.round(DESKTOP.width / (zoom / 100));
+    const ctx = await browser.newContext({ viewport: { width, height: Math.round(DESKTOP.height / (zoom / 100)) }, deviceScaleFactor: zoom / 100 });
+    const failures = [];
+    for (const p of PAGES) {
+      const page = await ctx.newPage();
+      await page.goto(url(p.path), { waitUntil: "load" });
+      failures.push(...(await overflow(page)).map((f) => `${p.path}: ${f}`));
+      await page.close();
+    }
+    await ctx.close();
+    record(`zoom ${zoom} % (${width} CSS px): no page of any type scrolls sideways (${PAGES.length} pages)`, failures);
   }
 
   // ---- file://: click through from the front page to a document.
