@@ -211,7 +211,16 @@ fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: boo
 
 fn print_timings(built: &Built, write: std::time::Duration) {
     for (name, d) in built.timings.iter().chain([("write", write)].iter()) {
-        eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        let note = match *name {
+            "history" => format!(
+                "  ({} commits compared, {} blobs parsed; the rest from {})",
+                built.history.commits,
+                built.history.parsed,
+                crate::history::cache::FILE
+            ),
+            _ => String::new(),
+        };
+        eprintln!("  {name:<10} {:>8.1} ms{note}", d.as_secs_f64() * 1000.0);
     }
 }
 

@@ -175,3 +175,48 @@ fn status_banners_are_computed_for_the_build_day() {
     let overdue = site.build_with(|o| o.today = Some(day("2027-02-01")));
     assert!(overdue.diags.iter().any(|d| d.code == "review-overdue"));
 }
+
+#[test]
+fn the_history_cache_makes_a_rebuild_after_one_commit_read_one_commit() {
+    let site = repo_site();
+    let root = site.root();
+    let cache = root.join(pactum::history::cache::FILE);
+    let first = site.build();
+    assert!(!first.has_errors(), "{:#?}", first.diags);
+    assert_eq!(first.history.commits, 4, "a cold build compares every commit");
+    assert!(first.history.parsed >= 4, "{:?}", first.history);
+    assert!(cache.is_file(), "no cache written");
+
+    // Nothing committed since: nothing read, the same site.
+    let again = site.build();
+    assert_eq!(again.history, pactum::history::Stats { commits: 0, parsed: 0 });
+    assert_eq!(again.output, first.output);
+
+    // One commit that makes version 4.0 of one document: one commit compared, one blob parsed.
+    site.write(".gitignore", ".pactum-cache/\n");
+    site.write("content/aftaler/sam-bo.md", &sambo("4.0", "senest kl. 9 næste hverdag", "Tidligere svar"));
+    git(root, &["add", "-A"], "2023-03-01T12:00:00Z");
+    git(root, &["commit", "-qm", "SAM:BO 4.0"], "2023-03-01T12:00:00Z");
+    let warm = site.build();
+    assert_eq!(warm.history, pactum::history::Stats { commits: 1, parsed: 1 });
+    std::fs::remove_file(&cache).unwrap();
+    let cold = site.build();
+    assert_eq!(cold.history.commits, 5);
+    assert_eq!(warm.output, cold.output, "a build from the cache differs from one without it");
+    assert!(page(&warm, "aftaler/sam-bo/v/3.0/index.html").contains("Historisk version"));
+
+    // History rewritten under the cache (amend): the cached head is gone, the walk starts over.
+    site.write("content/aftaler/sam-bo.md", &sambo("4.1", "senest kl. 9 næste hverdag", "Rettet"));
+    git(root, &["commit", "-q", "--amend", "-am", "SAM:BO 4.1"], "2023-03-02T12:00:00Z");
+    let rewritten = site.build();
+    assert_eq!(rewritten.history.commits, 5);
+    std::fs::remove_file(&cache).unwrap();
+    assert_eq!(rewritten.output, site.build().output);
+    assert!(!rewritten.output.contains_key("aftaler/sam-bo/v/4.0/index.html"), "an amended-away version stays");
+
+    // A damaged cache is ignored, not an error.
+    std::fs::write(&cache, "{ not json").unwrap();
+    let damaged = site.build();
+    assert!(!damaged.has_errors());
+    assert_eq!(damaged.output, rewritten.output);
+}

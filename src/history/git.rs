@@ -5,6 +5,10 @@
 //! nothing. Paths are followed back through renames: a file that appears in
 //! a commit where another disappears with the same blob (or the same id in
 //! its front matter) continues that file's history.
+//!
+//! A walk can resume from an earlier one ([`Resume`]): it then stops at the
+//! commit the earlier walk started from and takes that walk's results for
+//! everything older, so a rebuild after one commit reads one commit.
 
 use gix::ObjectId;
 use std::collections::{BTreeMap, HashMap};
@@ -22,10 +26,21 @@ pub struct Touch {
 /// The git history of the content folder.
 pub struct GitLog {
     pub repo: gix::Repository,
-    /// Path relative to `content/` (as it is now) → commits that changed it, newest first.
+    /// The commit the walk started from.
+    pub head: ObjectId,
+    /// Path relative to `content/` of every markdown file in HEAD → commits
+    /// that changed it (following renames), newest first.
     pub touches: BTreeMap<String, Vec<Touch>>,
     /// The repository is a shallow clone: history stops early.
     pub shallow: bool,
+    /// Commits compared in this walk (not taken from a resumed walk).
+    pub walked: usize,
+}
+
+/// The result of an earlier walk to build on.
+pub struct Resume {
+    pub head: ObjectId,
+    pub touches: BTreeMap<String, Vec<Touch>>,
 }
 
 /// Why history could not be read (the build goes on without it).
@@ -46,12 +61,14 @@ fn read<E: std::fmt::Display>(e: E) -> GitError {
 /// A change between two trees: path (relative to content/), old and new blob.
 type Change = (String, Option<ObjectId>, Option<ObjectId>);
 
-/// Walk the history of `root/content`, following `current` paths (relative
-/// to `content/`, `/`-separated) back in time. `same_doc` decides whether a
-/// deleted blob and an added blob are the same document (a rename with edits).
+/// Walk the history of `root/content`, following every markdown file of HEAD
+/// (paths relative to `content/`, `/`-separated) back in time. `same_doc`
+/// decides whether a deleted blob and an added blob are the same document (a
+/// rename with edits). With `resume`, commits older than its head are taken
+/// from it when its head is on the first-parent chain.
 pub fn log(
     root: &Path,
-    current: &[String],
+    resume: Option<Resume>,
     same_doc: &dyn Fn(&gix::Repository, ObjectId, ObjectId) -> bool,
 ) -> Result<GitLog, GitError> {
     let repo = gix::discover(root).map_err(|_| GitError::NoRepo)?;
@@ -64,10 +81,21 @@ pub fn log(
         .filter_map(|c| if let Component::Normal(s) = c { s.to_str().map(str::to_owned) } else { None })
         .collect();
     let shallow = repo.is_shallow().unwrap_or(false);
-    let commits = first_parent_chain(&repo, &prefix)?;
-    let mut tracked: HashMap<String, String> = current.iter().map(|p| (p.clone(), p.clone())).collect();
+    let head = repo.head_commit().map_err(|_| GitError::NoCommits)?;
+    let head_id = head.id;
+    let stop = resume.as_ref().map(|r| r.head);
+    let (commits, resumed) = first_parent_chain(&head, &repo, &prefix, stop)?;
+    drop(head);
+    let mut files = Vec::new();
+    if let Some(c) = commits.first() {
+        md_files(&repo, c.2, "", &mut files)?;
+    }
+    // Path at the commit being compared → path in HEAD.
+    let mut tracked: HashMap<String, String> = files.into_iter().map(|p| (p.clone(), p)).collect();
     let mut touches: BTreeMap<String, Vec<Touch>> = BTreeMap::new();
-    for (i, (id, time, tree)) in commits.iter().enumerate() {
+    // When resuming, the last entry is the earlier walk's head: only the parent of the oldest new commit.
+    let new = commits.len() - usize::from(resumed);
+    for (i, (id, time, tree)) in commits.iter().take(new).enumerate() {
         let parent = commits.get(i + 1).and_then(|c| c.2);
         if *tree == parent && i + 1 < commits.len() {
             continue;
@@ -81,15 +109,27 @@ pub fn log(
         }
         follow_renames(&repo, &changes, &mut tracked, same_doc);
     }
-    Ok(GitLog { repo, touches, shallow })
+    if let (true, Some(earlier)) = (resumed, resume) {
+        for (then, now) in &tracked {
+            if let Some(older) = earlier.touches.get(then) {
+                touches.entry(now.clone()).or_default().extend(older.iter().cloned());
+            }
+        }
+    }
+    Ok(GitLog { repo, head: head_id, touches, shallow, walked: new })
 }
 
-/// Commits from HEAD back along first parents: id, time, content subtree.
+/// A commit of the chain: id, time, content subtree.
+type Link = (ObjectId, i64, Option<ObjectId>);
+
+/// Commits from HEAD back along first parents, down to `stop` (included,
+/// and then the flag is true) or to the first commit.
 fn first_parent_chain(
+    head: &gix::Commit<'_>,
     repo: &gix::Repository,
     prefix: &[String],
-) -> Result<Vec<(ObjectId, i64, Option<ObjectId>)>, GitError> {
-    let head = repo.head_commit().map_err(|_| GitError::NoCommits)?;
+    stop: Option<ObjectId>,
+) -> Result<(Vec<Link>, bool), GitError> {
     let mut commits = Vec::new();
     for info in head.ancestors().first_parent_only().all().map_err(read)? {
         let Ok(info) = info else { break }; // a shallow boundary ends the walk
@@ -97,8 +137,24 @@ fn first_parent_chain(
         let time = commit.time().map_err(read)?.seconds;
         let tree = commit.tree_id().map_err(read)?.detach();
         commits.push((info.id, time, subtree(repo, tree, prefix)?));
+        if Some(info.id) == stop {
+            return Ok((commits, true));
+        }
     }
-    Ok(commits)
+    Ok((commits, false))
+}
+
+/// Every markdown file under `tree`, as `/`-separated paths below `base`.
+fn md_files(repo: &gix::Repository, tree: Option<ObjectId>, base: &str, out: &mut Vec<String>) -> Result<(), GitError> {
+    for (name, (is_tree, id)) in entries(repo, tree)? {
+        let path = if base.is_empty() { name } else { format!("{base}/{name}") };
+        if is_tree {
+            md_files(repo, Some(id), &path, out)?;
+        } else if path.ends_with(".md") {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Paths added in this commit continue, further back, under a path deleted in it.

@@ -7,6 +7,7 @@
 //! `history:` list adds entries (without text). Uncommitted edits are the
 //! current text, never a version.
 
+pub mod cache;
 pub mod diff;
 pub mod git;
 
@@ -14,9 +15,11 @@ use crate::content::frontmatter;
 use crate::content::{Document, load::decode};
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use cache::Facts;
 use gix::ObjectId;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One published version of a document.
@@ -54,60 +57,70 @@ pub struct History {
     /// False when the repository is a shallow clone.
     pub complete: bool,
     pub diags: Vec<Diagnostic>,
+    pub stats: Stats,
 }
 
-/// What an old file says about its version.
-#[derive(Clone)]
-struct Facts {
-    id: Option<String>,
-    title: String,
-    version: String,
-    effective: Option<Date>,
-    change_note: String,
-    approved_by: String,
-    text: Arc<str>,
+/// What the history cost this build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Commits compared (the rest came from the cache).
+    pub commits: usize,
+    /// Blobs whose front matter was parsed (the rest came from the cache).
+    pub parsed: usize,
 }
 
-/// Parsed blobs, shared between the rename check and the version list.
-type BlobCache = Mutex<HashMap<ObjectId, Option<Facts>>>;
+/// Facts of blobs, from the cache or parsed now; shared between the rename
+/// check and the version lists.
+struct Blobs {
+    facts: Mutex<HashMap<ObjectId, Option<Facts>>>,
+    parsed: AtomicUsize,
+}
 
-fn facts(repo: &gix::Repository, id: ObjectId, cache: &BlobCache) -> Option<Facts> {
-    if let Some(f) = cache.lock().ok()?.get(&id) {
-        return f.clone();
+impl Blobs {
+    fn facts(&self, repo: &gix::Repository, id: ObjectId) -> Option<Facts> {
+        if let Some(f) = self.facts.lock().ok()?.get(&id) {
+            return f.clone();
+        }
+        self.parsed.fetch_add(1, Ordering::Relaxed);
+        let parsed = text(repo, id).and_then(|text| {
+            let file = Path::new("history");
+            let split = frontmatter::split(&text, file).ok()?;
+            let p = frontmatter::parse(&text, &split, file).ok()?;
+            let approved_by = p.fm.approvals.iter().map(|a| a.body.as_str()).collect::<Vec<_>>().join(", ");
+            Some(Facts {
+                id: p.id.map(|(id, _)| id),
+                title: p.fm.title,
+                version: p.fm.version,
+                effective: p.fm.effective.map(|d| d.iso()),
+                change_note: p.fm.change_note,
+                approved_by,
+            })
+        });
+        if let Ok(mut c) = self.facts.lock() {
+            c.insert(id, parsed.clone());
+        }
+        parsed
     }
-    let parsed = git::blob(repo, id).and_then(|bytes| {
-        let file = Path::new("history");
-        let text: Arc<str> = decode(&bytes, file).ok()?.into();
-        let split = frontmatter::split(&text, file).ok()?;
-        let p = frontmatter::parse(&text, &split, file).ok()?;
-        let approved_by = p.fm.approvals.iter().map(|a| a.body.as_str()).collect::<Vec<_>>().join(", ");
-        Some(Facts {
-            id: p.id.map(|(id, _)| id),
-            title: p.fm.title,
-            version: p.fm.version,
-            effective: p.fm.effective,
-            change_note: p.fm.change_note,
-            approved_by,
-            text: text.clone(),
-        })
-    });
-    if let Ok(mut c) = cache.lock() {
-        c.insert(id, parsed.clone());
-    }
-    parsed
 }
 
-/// Collect the history of every document under `root`.
+/// The text of a committed file.
+fn text(repo: &gix::Repository, id: ObjectId) -> Option<Arc<str>> {
+    let bytes = git::blob(repo, id)?;
+    decode(&bytes, Path::new("history")).ok().map(Into::into)
+}
+
+/// Collect the history of every document under `root`, resuming from and
+/// then updating the cache in `root/.pactum-cache/`.
 pub fn collect(root: &Path, docs: &[Document]) -> History {
     let mut diags = Vec::new();
-    let cache: BlobCache = Mutex::new(HashMap::new());
-    let current: Vec<String> = docs.iter().map(|d| rel_key(&d.rel)).collect();
-    let same_doc =
-        |repo: &gix::Repository, a: ObjectId, b: ObjectId| match (facts(repo, a, &cache), facts(repo, b, &cache)) {
-            (Some(x), Some(y)) => (x.id.is_some() && x.id == y.id) || x.title == y.title,
-            _ => false,
-        };
-    let log = match git::log(root, &current, &same_doc) {
+    let cache = cache::load(root);
+    let blobs = Blobs { facts: Mutex::new(cache.blobs), parsed: AtomicUsize::new(0) };
+    let same_doc = |repo: &gix::Repository, a: ObjectId, b: ObjectId| match (blobs.facts(repo, a), blobs.facts(repo, b))
+    {
+        (Some(x), Some(y)) => (x.id.is_some() && x.id == y.id) || x.title == y.title,
+        _ => false,
+    };
+    let log = match git::log(root, cache.resume, &same_doc) {
         Ok(log) => Some(log),
         Err(git::GitError::NoRepo | git::GitError::NoCommits) => None,
         Err(e) => {
@@ -132,35 +145,43 @@ pub fn collect(root: &Path, docs: &[Document]) -> History {
     }
     let histories = docs
         .iter()
-        .zip(&current)
-        .map(|(d, key)| {
-            let touches = log.as_ref().and_then(|l| l.touches.get(key).map(|t| (&l.repo, t)));
-            doc_history(d, touches, &cache)
+        .map(|d| {
+            let touches = log.as_ref().and_then(|l| l.touches.get(&rel_key(&d.rel)).map(|t| (&l.repo, t)));
+            doc_history(d, touches, &blobs)
         })
         .collect();
+    let stats = Stats { commits: log.as_ref().map_or(0, |l| l.walked), parsed: blobs.parsed.load(Ordering::Relaxed) };
+    // A shallow walk is incomplete: keeping it would hide history fetched later.
+    if let Some(log) = &log
+        && !log.shallow
+        && (stats.commits > 0 || stats.parsed > 0)
+        && let Ok(facts) = blobs.facts.lock()
+    {
+        cache::save(root, log.head, &log.touches, &facts);
+    }
     let complete = !log.as_ref().is_some_and(|l| l.shallow);
-    History { docs: histories, complete, diags }
+    History { docs: histories, complete, diags, stats }
 }
 
 fn rel_key(rel: &Path) -> String {
     rel.components().filter_map(|c| c.as_os_str().to_str()).collect::<Vec<_>>().join("/")
 }
 
-fn doc_history(d: &Document, touches: Option<(&gix::Repository, &Vec<git::Touch>)>, cache: &BlobCache) -> DocHistory {
+fn doc_history(d: &Document, touches: Option<(&gix::Repository, &Vec<git::Touch>)>, blobs: &Blobs) -> DocHistory {
     let mut h = DocHistory::default();
     if let Some((repo, touches)) = touches {
         h.last_changed = touches.first().map(|t| Date::from_unix(t.time));
         for t in touches {
-            let Some(f) = facts(repo, t.blob, cache) else { continue };
+            let Some(f) = blobs.facts(repo, t.blob) else { continue };
             if f.version.is_empty() || h.get(&f.version).is_some() {
                 continue;
             }
             h.versions.push(Version {
-                date: f.effective.or(Some(Date::from_unix(t.time))),
+                date: f.effective().or(Some(Date::from_unix(t.time))),
                 version: f.version,
                 change_note: f.change_note,
                 approved_by: f.approved_by,
-                text: Some(f.text),
+                text: text(repo, t.blob),
                 current: false,
             });
         }

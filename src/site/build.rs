@@ -42,6 +42,8 @@ pub struct Built {
     /// Every external link of every document (checked only by `check --external`).
     pub external: Vec<ExternalLink>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// What reading the version history cost (commits compared, blobs parsed).
+    pub history: crate::history::Stats,
 }
 
 impl Built {
@@ -95,6 +97,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.documents = site.docs.len();
     let history = crate::history::collect(root, &site.docs);
     built.diags.extend(history.diags.iter().cloned());
+    built.history = history.stats;
     lap(&mut built, "history");
     let today = opts.today.unwrap_or_else(Date::today);
     let draft_paths: Vec<PathBuf> = loaded.drafts.iter().map(|d| d.rel.clone()).collect();
