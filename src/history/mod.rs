@@ -16,6 +16,7 @@ use crate::content::{Document, load::decode};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use cache::Facts;
+use rayon::prelude::*;
 use gix::ObjectId;
 use std::collections::HashMap;
 use std::path::Path;
@@ -143,24 +144,31 @@ pub fn collect(root: &Path, docs: &[Document]) -> History {
             .help("fetch the whole history with `git fetch --unshallow`"),
         );
     }
+    let (repo, head, touches, shallow, walked) = match log {
+        Some(l) => (Some(l.repo.into_sync()), Some(l.head), l.touches, l.shallow, l.walked),
+        None => (None, None, Default::default(), false, 0),
+    };
+    // Blobs are read and parsed in parallel, each thread with its own handle on the repository.
     let histories = docs
-        .iter()
-        .map(|d| {
-            let touches = log.as_ref().and_then(|l| l.touches.get(&rel_key(&d.rel)).map(|t| (&l.repo, t)));
-            doc_history(d, touches, &blobs)
-        })
+        .par_iter()
+        .map_init(
+            || repo.as_ref().map(|r| r.to_thread_local()),
+            |local, d| {
+                let t = local.as_ref().and_then(|r| touches.get(&rel_key(&d.rel)).map(|t| (r, t)));
+                doc_history(d, t, &blobs)
+            },
+        )
         .collect();
-    let stats = Stats { commits: log.as_ref().map_or(0, |l| l.walked), parsed: blobs.parsed.load(Ordering::Relaxed) };
+    let stats = Stats { commits: walked, parsed: blobs.parsed.load(Ordering::Relaxed) };
     // A shallow walk is incomplete: keeping it would hide history fetched later.
-    if let Some(log) = &log
-        && !log.shallow
+    if let Some(head) = head
+        && !shallow
         && (stats.commits > 0 || stats.parsed > 0)
         && let Ok(facts) = blobs.facts.lock()
     {
-        cache::save(root, log.head, &log.touches, &facts);
+        cache::save(root, head, &touches, &facts);
     }
-    let complete = !log.as_ref().is_some_and(|l| l.shallow);
-    History { docs: histories, complete, diags, stats }
+    History { docs: histories, complete: !shallow, diags, stats }
 }
 
 fn rel_key(rel: &Path) -> String {
