@@ -4,6 +4,7 @@
 
 use crate::content::Kind;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::markdown::RawHtml;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ pub struct Config {
     /// Content folder (first path component) → kind.
     pub kinds: BTreeMap<String, Kind>,
     pub minify: bool,
+    /// Whether raw HTML in documents is rendered (sanitised) or shown as text.
+    pub raw_html: RawHtml,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             accessibility_url: String::new(),
             kinds: Kind::ALL.iter().map(|k| (k.folder().to_string(), *k)).collect(),
             minify: true,
+            raw_html: RawHtml::default(),
         }
     }
 }
@@ -51,6 +55,15 @@ struct Raw {
     accessibility_url: Option<String>,
     kinds: Option<BTreeMap<String, Spanned<String>>>,
     minify: Option<bool>,
+    raw_html: Option<RawHtmlKeys>,
+}
+
+/// `raw_html:` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHtmlKeys {
+    allow: Option<bool>,
+    tags: Option<Vec<Spanned<String>>>,
 }
 
 impl Config {
@@ -75,9 +88,9 @@ impl Config {
                 let pos =
                     e.location().map_or(Pos::START, |l| Pos { line: l.line() as usize, col: l.column() as usize });
                 return Err(vec![
-                    Diagnostic::error("config", file, format!("invalid config: {msg}"))
-                        .at(text, pos, 1)
-                        .help("keys: title, description, language, base_url, accessibility_url, kinds, minify"),
+                    Diagnostic::error("config", file, format!("invalid config: {msg}")).at(text, pos, 1).help(
+                        "keys: title, description, language, base_url, accessibility_url, kinds, minify, raw_html",
+                    ),
                 ]);
             }
         };
@@ -132,6 +145,30 @@ impl Config {
                 }
             }
         }
+        if let Some(raw) = raw.raw_html {
+            config.raw_html.allow = raw.allow.unwrap_or(false);
+            for tag in raw.tags.unwrap_or_default() {
+                let name = tag.value.trim().to_ascii_lowercase();
+                match RawHtml::refuse_tag(&name) {
+                    None => config.raw_html.tags.push(name),
+                    Some(why) => {
+                        let addable = RawHtml::addable_tags();
+                        let hint = did_you_mean(&name, addable.iter().copied())
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        diags.push(
+                            Diagnostic::error("config", file, format!("raw_html.tags: {why}"))
+                                .at(text, at(&tag), tag.value.chars().count())
+                                .help(format!(
+                                    "{hint}always allowed: {}; may be added: {}",
+                                    RawHtml::BASE_TAGS.join(", "),
+                                    addable.join(", ")
+                                )),
+                        );
+                    }
+                }
+            }
+        }
         if diags.is_empty() { Ok(config) } else { Err(diags) }
     }
 }
@@ -171,5 +208,37 @@ mod tests {
         assert_eq!(e[0].location(), "p:1:11");
         let e = Config::parse("titel: x\n", Path::new("p")).unwrap_err();
         assert!(e[0].message.contains("unknown field `titel`"), "{}", e[0]);
+    }
+
+    #[test]
+    fn raw_html_is_off_unless_allowed_and_only_safe_tags_can_be_added() {
+        assert_eq!(Config::default().raw_html, RawHtml { allow: false, tags: vec![] });
+        let c = Config::parse("raw_html:\n  tags: [Center]\n", Path::new("p")).unwrap();
+        assert_eq!(c.raw_html, RawHtml { allow: false, tags: vec!["center".into()] });
+        let c = Config::parse("raw_html:\n  allow: true\n  tags: [details, ruby, rt]\n", Path::new("p")).unwrap();
+        assert!(c.raw_html.allow);
+        assert_eq!(c.raw_html.tags, ["details", "ruby", "rt"]);
+        let e =
+            Config::parse("raw_html:\n  allow: true\n  tags: [script, iframe, blink]\n", Path::new("p")).unwrap_err();
+        let got: Vec<_> = e.iter().map(|d| (d.location(), d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "p:3:10".to_string(),
+                    "raw_html.tags: `script` can never be allowed: raw HTML may not run scripts, load styles or embed content"
+                ),
+                (
+                    "p:3:18".to_string(),
+                    "raw_html.tags: `iframe` can never be allowed: raw HTML may not run scripts, load styles or embed content"
+                ),
+                ("p:3:26".to_string(), "raw_html.tags: `blink` cannot be allowed in raw HTML"),
+            ]
+        );
+        assert!(e[0].help.as_deref().unwrap().contains("may be added: acronym"), "{:?}", e[0].help);
+        let e = Config::parse("raw_html:\n  allowed: true\n", Path::new("p")).unwrap_err();
+        assert!(e[0].message.contains("unknown field `allowed`"), "{}", e[0]);
+        let e = Config::parse("raw_html: true\n", Path::new("p")).unwrap_err();
+        assert_eq!(e[0].code, "config");
     }
 }

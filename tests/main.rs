@@ -3,6 +3,7 @@
 mod build;
 mod cli;
 mod common;
+mod commonmark;
 mod errors;
 mod history;
 mod links;

@@ -186,12 +186,21 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>) -> Vec<Rendered> {
                 body_pos: d.body_pos,
                 table_word: links.table_word,
             };
-            markdown::render(&src, &links.at(i, None))
+            markdown::render_with(&src, &links.at(i, None), &site.config.raw_html)
         })
         .collect()
 }
 
-fn minify_html(html: &[u8]) -> Vec<u8> {
+/// Deeper nesting than this is written unminified: minify-html recurses once
+/// per element and would overflow the stack (a 10,000-deep block quote is
+/// valid markdown).
+const MAX_MINIFY_DEPTH: usize = 256;
+
+/// Minify one page as the build does when `minify: true` (the default).
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    if nesting_depth(html) > MAX_MINIFY_DEPTH {
+        return html.to_vec();
+    }
     let mut cfg = minify_html::Cfg::new();
     // Keep the document valid for strict validators and old parsers.
     cfg.keep_closing_tags = true;
@@ -199,4 +208,58 @@ fn minify_html(html: &[u8]) -> Vec<u8> {
     cfg.minify_css = false;
     cfg.minify_js = false;
     minify_html::minify(html, &cfg)
+}
+
+/// The deepest element nesting of generated HTML: start tags open, end tags
+/// close, void elements, comments and `<!…>`/`<?…>` do neither. Generated pages escape
+/// every `<` in text and attributes, so a plain scan is exact enough.
+fn nesting_depth(html: &[u8]) -> usize {
+    const VOID: [&[u8]; 14] = [
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track",
+        b"wbr", b"param",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = html[i..].iter().position(|&b| b == b'<') {
+        i += at + 1;
+        match html.get(i) {
+            Some(b'!') if html[i..].starts_with(b"!--") => {
+                i += html[i..].windows(3).position(|w| w == b"-->").unwrap_or(html.len() - i);
+            }
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = html[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(html.len() - i);
+                let name = html[i..i + name_len].to_ascii_lowercase();
+                let end = html[i..].iter().position(|&b| b == b'>').map_or(html.len(), |e| i + e);
+                let self_closed = end > 0 && html.get(end - 1) == Some(&b'/');
+                if !VOID.contains(&name.as_slice()) && !self_closed {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_counts_open_elements_only() {
+        assert_eq!(nesting_depth(b"<!doctype html><html><body><p>a<br>b<img src=x></p><hr/></body></html>"), 3);
+        assert_eq!(nesting_depth(b"<div><div><div></div></div><div></div></div>"), 3);
+        assert_eq!(nesting_depth(b"a &lt;b&gt; <!-- <x> -->"), 0);
+    }
+
+    #[test]
+    fn deeply_nested_pages_are_written_unminified_instead_of_crashing() {
+        let deep = "<blockquote>".repeat(20_000) + "a" + &"</blockquote>".repeat(20_000);
+        let page = format!("<!doctype html><html><head><title>t</title></head><body>{deep}</body></html>");
+        assert_eq!(minify_html(page.as_bytes()), page.as_bytes());
+        let flat = "<!doctype html><html><head><title>t</title></head><body>  <p>a</p>  </body></html>";
+        assert!(minify_html(flat.as_bytes()).len() < flat.len(), "ordinary pages are still minified");
+    }
 }

@@ -41,7 +41,7 @@ pub fn render_old(site: &Site, history: &[DocHistory], links: &LinkContext<'_>) 
                         body_pos: split.body_pos,
                         table_word: links.table_word,
                     };
-                    let rendered = markdown::render(&src, &links.at(i, Some(&url)));
+                    let rendered = markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html);
                     Some(OldBody { version: v.version.clone(), fm, rendered })
                 })
                 .collect()
