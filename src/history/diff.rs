@@ -36,7 +36,17 @@ pub struct Labels<'a> {
 
 /// Escape text; line breaks (between paragraphs, list items, table cells) stay visible.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>\n")
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' => out.push_str("<br>\n"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `<ins>`/`<del>` markup of the word changes from `old` to `new`. A run

@@ -98,9 +98,9 @@ pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) {
     tera.register_function("relation_graph", move |_: &std::collections::HashMap<String, Value>| Ok((*value).clone()));
 }
 
-/// Escape text for HTML text and quoted attributes. Unlike Tera's default it
-/// leaves `/` alone, so URLs stay readable in the output.
-fn escape_html(s: &str) -> String {
+/// Escape text for HTML (and XML) text and quoted attributes. Unlike Tera's
+/// default it leaves `/` alone, so URLs stay readable in the output.
+pub(super) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -590,12 +590,8 @@ pub fn sitemap(base_url: &str, urls: &[&str]) -> String {
     );
     for u in urls {
         let u = u.strip_suffix("index.html").unwrap_or(u);
-        s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base_url}{u}"))));
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_html(&format!("{base_url}{u}"))));
     }
     s.push_str("</urlset>\n");
     s
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

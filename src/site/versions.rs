@@ -2,6 +2,7 @@
 
 use super::assemble::Site;
 use super::links::{LinkContext, version_url};
+use super::render::escape_html;
 use crate::content::frontmatter;
 use crate::content::model::FrontMatter;
 use crate::history::DocHistory;
@@ -49,10 +50,6 @@ pub fn render_old(site: &Site, history: &[DocHistory], links: &LinkContext<'_>) 
         .collect()
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Atom feed of new versions with a change note, newest first.
 pub fn feed(site: &Site, history: &[DocHistory], title: &str) -> String {
     let base = &site.config.base_url;
@@ -71,22 +68,22 @@ pub fn feed(site: &Site, history: &[DocHistory], title: &str) -> String {
     let feed_id = if base.is_empty() { "urn:pactum:feed".to_string() } else { format!("{base}feed.xml") };
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{} – {}</title>\n<id>{}</id>\n<updated>{updated}T00:00:00Z</updated>\n<link rel=\"alternate\" href=\"{}index.html\"/>\n",
-        xml(&site.config.language),
-        xml(&site.config.title),
-        xml(title),
-        xml(&feed_id),
-        xml(base)
+        escape_html(&site.config.language),
+        escape_html(&site.config.title),
+        escape_html(title),
+        escape_html(&feed_id),
+        escape_html(base)
     );
     for (date, id, version, doc_title, url, note) in entries {
         s.push_str(&format!(
             "<entry>\n<title>{} – version {}</title>\n<id>urn:pactum:{}:{}</id>\n<updated>{date}T00:00:00Z</updated>\n<link href=\"{}{}\"/>\n<summary>{}</summary>\n</entry>\n",
-            xml(&doc_title),
-            xml(&version),
-            xml(&id),
-            xml(&version),
-            xml(base),
-            xml(&url),
-            xml(&note)
+            escape_html(&doc_title),
+            escape_html(&version),
+            escape_html(&id),
+            escape_html(&version),
+            escape_html(base),
+            escape_html(&url),
+            escape_html(&note)
         ));
     }
     s.push_str("</feed>\n");
