@@ -73,6 +73,8 @@ fn init_then_new_then_build_works_anywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let site = SiteTest { dir: tmp };
     site.cmd().args(["init", "mysite"]).assert().success();
+    let ignored = std::fs::read_to_string(site.root().join("mysite/.gitignore")).unwrap();
+    assert!(ignored.contains("public/") && ignored.contains(".pactum-cache/"), "{ignored}");
     site.cmd()
         .args(["new", "agreement", "Samarbejdsaftale om IV-behandling", "--root", "mysite"])
         .assert()
