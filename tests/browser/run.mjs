@@ -153,6 +153,46 @@ async function overflow(page) {
   return [`document scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; elements sticking out: ${m.wide.join(", ") || "?"}`];
 }
 
+/**
+ * Page structure a keyboard and screen-reader user relies on: exactly one h1,
+ * heading levels that never skip (h2 → h4), a skip link that is the first
+ * thing Tab reaches, shows itself when focused and leads to <main>, and a
+ * visible focus indicator on the next few focusable elements.
+ */
+async function structure(page) {
+  const failures = [];
+  const levels = await page.$$eval("h1, h2, h3, h4, h5, h6", (hs) =>
+    hs.filter((h) => h.getClientRects().length > 0 || h.closest("details")).map((h) => [Number(h.tagName[1]), h.textContent.trim().slice(0, 40)]),
+  );
+  const h1s = levels.filter(([l]) => l === 1).length;
+  if (h1s !== 1) failures.push(`${h1s} h1 elements`);
+  for (let i = 1; i < levels.length; i++) {
+    if (levels[i][0] > levels[i - 1][0] + 1) failures.push(`heading level skips from h${levels[i - 1][0]} ("${levels[i - 1][1]}") to h${levels[i][0]} ("${levels[i][1]}")`);
+  }
+  await page.keyboard.press("Tab");
+  const skip = await page.evaluate(() => {
+    const a = document.activeElement;
+    const r = a.getBoundingClientRect();
+    const target = a.getAttribute("href") || "";
+    return { cls: a.className, visible: r.width > 1 && r.height > 1 && r.top >= 0, target, exists: !!document.querySelector(target.startsWith("#") ? target : "#none") };
+  });
+  if (!String(skip.cls).includes("skip-link")) failures.push(`first Tab stop is not the skip link (${skip.cls || "?"})`);
+  if (!skip.visible) failures.push("the skip link stays invisible when focused");
+  if (!skip.exists) failures.push(`the skip link's target ${skip.target} does not exist`);
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    const f = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return null;
+      const cs = getComputedStyle(a);
+      const ring = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2) || (cs.boxShadow && cs.boxShadow !== "none");
+      return { what: `${a.tagName.toLowerCase()} ${(a.textContent || a.getAttribute("aria-label") || "").trim().slice(0, 30)}`, ring };
+    });
+    if (f && !f.ring) failures.push(`no visible focus indicator on ${f.what}`);
+  }
+  return failures;
+}
+
 function htmlFiles(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -276,6 +316,7 @@ try {
           return formatAxe(res.violations);
         });
         if (vp === PHONE) await check(`no horizontal page overflow: ${label}`, () => overflow(page));
+        if (vp === DESKTOP) await check(`one h1, no skipped heading level, skip link and visible focus: ${label}`, () => structure(page));
         if (p.shot) {
           const file = path.join(SCREENSHOT_DIR, `${p.shot}-${vp.name}.png`);
           await page.screenshot({ path: file, fullPage: true });
