@@ -207,7 +207,10 @@ pub fn run(
             .route(
                 "/__pactum/events",
                 axum::routing::get(move |headers: HeaderMap| {
-                    let rx = changes.clone();
+                    // Only builds after this moment are news: a stale change here would
+                    // reload every page as soon as it connects, and again, forever.
+                    let mut rx = changes.clone();
+                    rx.borrow_and_update();
                     let ok = host_ok(&headers, &events_allowed);
                     async move {
                         if !ok {

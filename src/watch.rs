@@ -6,7 +6,7 @@
 
 use crate::config::CONFIG_FILE;
 use crate::content::load::is_ignored_name;
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, FileIdMap, RecommendedCache, new_debouncer, new_debouncer_opt,
 };
@@ -44,12 +44,22 @@ fn targets(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
 }
 
 /// Start watching; `on_change` gets the changed paths of each relevant batch.
+/// Events that may change what a build reads: creating, writing, renaming or
+/// removing. Not opening, reading or closing a file: every write already
+/// reports a modification, and the build itself opens every file.
+fn changes(kind: &EventKind) -> bool {
+    !matches!(kind, EventKind::Access(_))
+}
+
 pub fn watch(root: &Path, on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> Result<Watching, String> {
     let top = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root_dir = top.clone();
     let handler = move |res: DebounceEventResult| {
         if let Ok(events) = res {
-            let mut paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.event.paths).collect();
+            // Reading a file is no change: the build itself opens every file, and
+            // counting those opens would rebuild forever.
+            let mut paths: Vec<PathBuf> =
+                events.into_iter().filter(|e| changes(&e.event.kind)).flat_map(|e| e.event.paths).collect();
             paths.sort();
             paths.dedup();
             // Directly under the root only the config and the source folders matter (not public/, target/).
@@ -98,6 +108,17 @@ pub fn watch(root: &Path, on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_is_not_a_change() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        assert!(!changes(&EventKind::Access(AccessKind::Open(AccessMode::Read))));
+        assert!(!changes(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!changes(&EventKind::Access(AccessKind::Read)));
+        assert!(!changes(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(changes(&EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        assert!(changes(&EventKind::Create(CreateKind::File)));
+    }
 
     #[test]
     fn editor_temp_files_alone_do_not_trigger_rebuilds() {

@@ -124,6 +124,37 @@ fn the_event_stream_announces_rebuilds() {
     wait_for("the renamed-in page", || page(&srv, "/sider/om/index.html").1.contains("Om os"));
 }
 
+/// Events read from an open event stream within `wait`.
+fn events_within(s: &mut TcpStream, wait: Duration) -> usize {
+    s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let start = Instant::now();
+    let mut seen = String::new();
+    while start.elapsed() < wait {
+        let mut buf = [0u8; 256];
+        if let Ok(n) = s.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    seen.matches("event: change").count()
+}
+
+#[test]
+fn one_save_is_one_rebuild_and_then_the_server_is_quiet() {
+    let site = SiteTest::fixture("minimal");
+    let srv = start(&site);
+    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    write!(s, "GET /__pactum/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port).unwrap();
+    // A page that connects is not told to reload (it would reload forever).
+    assert_eq!(events_within(&mut s, Duration::from_millis(800)), 0, "a change event on connect");
+    let path = site.root().join("content/aftaler/hoved.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Se [bilaget]", "Se altid [bilaget]")).unwrap();
+    // The build reads every file; those reads must not count as changes.
+    assert_eq!(events_within(&mut s, Duration::from_millis(2500)), 1, "one save, one rebuild");
+    assert_eq!(page(&srv, "/__pactum/errors").1, "[]");
+    assert!(page(&srv, "/aftaler/hoved/index.html").1.contains("Se altid"));
+}
+
 #[test]
 fn the_dev_server_refuses_foreign_hosts_and_traversal() {
     let site = SiteTest::fixture("minimal");
