@@ -215,3 +215,15 @@ fn symlinks_in_content_are_skipped_with_a_warning() {
     assert_eq!(built.diags.iter().filter(|d| d.code == "symlink").count(), 2, "{:?}", built.diags);
     assert!(!built.output.values().any(|b| String::from_utf8_lossy(b).contains("Hemmeligt")));
 }
+
+#[test]
+fn a_deeply_nested_document_builds_through_the_binary() {
+    // minify-html recurses per element; 10,000 nested block quotes once overflowed its stack.
+    let site = SiteTest::fixture("minimal");
+    site.write("content/sider/dyb.md", &format!("---\ntitle: \"Dyb\"\n---\n\n{}a\n", "> ".repeat(10_000)));
+    site.cmd().args(["build", "--output-dir", "out"]).assert().success();
+    let html = std::fs::read_to_string(site.root().join("out/sider/dyb/index.html")).unwrap();
+    assert!(html.matches("<blockquote>").count() >= 10_000);
+    let other = std::fs::read_to_string(site.root().join("out/sider/om/index.html")).unwrap();
+    assert!(!other.contains("\n<main"), "other pages are still minified");
+}
