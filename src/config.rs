@@ -78,7 +78,8 @@ impl Config {
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
-        let raw: Raw = match serde_saphyr::from_str::<Option<Raw>>(text) {
+        let options = crate::content::frontmatter::yaml_options();
+        let raw: Raw = match serde_saphyr::from_str_with_options::<Option<Raw>>(text, options) {
             Ok(Some(raw)) => raw,
             Ok(None) => return Ok(Config::default()),
             Err(e) => {

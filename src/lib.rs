@@ -9,8 +9,10 @@
 //! 5. [`site::render`]: Tera layouts ([`assets`]) → every page, in memory.
 //! 6. [`site::output`]: write only changed files, only if there were no errors.
 //!
-//! Dependencies point one way: `cli` → `site` → (`markdown`, `content`) →
-//! (`config`, `diag`, `slug`, `date`). `markdown` knows nothing of sites.
+//! Dependencies point one way: `cli` → `site` → `content` → `config` →
+//! `markdown` → (`diag`, `slug`, `date`). `config` names the kinds of
+//! documents and holds the raw-HTML policy `markdown` applies; `markdown`
+//! knows nothing of sites or configuration files.
 
 pub mod assets;
 pub mod cli;
@@ -19,6 +21,7 @@ pub mod content;
 pub mod date;
 pub mod diag;
 pub mod external;
+pub mod fuzzing;
 pub mod history;
 pub mod i18n;
 pub mod markdown;

@@ -532,13 +532,22 @@ impl<'e> Renderer<'_, '_> {
         self.out.toc.push(Heading { level, id: id.clone(), title: title.trim().to_string() });
         self.section = Some(id.clone());
         let mut evs = vec![Event::Html(format!("<h{level} id=\"{id}\">").into())];
-        // Links inside headings still need resolving.
+        // Links inside headings still need resolving, and image URLs checking.
         for (e, range) in inner {
             match e {
                 Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                     let form = if matches!(link_type, LinkType::WikiLink { .. }) { Form::Id } else { Form::Path };
                     let (dest, _) = self.link(dest_url, form, offset);
                     evs.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest = self.safe_url(dest_url, range.start);
+                    evs.push(Event::Start(Tag::Image {
                         link_type: *link_type,
                         dest_url: dest.into(),
                         title: title.clone(),
@@ -1035,6 +1044,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn images_in_headings_get_the_same_url_check_as_anywhere_else() {
+        let r = md("## Logo ![x](javascript:alert(1)) og ![y](billede.png)\n");
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(r.html.contains("src=\"billede.png\""), "{}", r.html);
+        assert_eq!(r.diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["unsafe-url"]);
     }
 
     #[test]

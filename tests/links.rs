@@ -129,3 +129,19 @@ proptest! {
         prop_assert_eq!(broken_links(&built.output), Vec::<String>::new());
     }
 }
+
+#[test]
+fn a_file_named_in_decomposed_unicode_is_linked_with_typed_letters() {
+    // macOS saves "Århus" as "A" + combining ring; editors type "Å".
+    let site = SiteTest::fixture("minimal");
+    site.write("content/vejledninger/A\u{30a}rhus.md", "---\ntitle: \"Århus\"\nversion: \"1\"\n---\n\nTekst.\n");
+    site.write(
+        "content/vejledninger/henvisning.md",
+        "---\ntitle: \"Henvisning\"\nversion: \"1\"\n---\n\nSe [Århus](\u{c5}rhus.md).\n",
+    );
+    let built = site.build();
+    let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let page = String::from_utf8(built.output["vejledninger/henvisning/index.html"].clone()).unwrap();
+    assert!(page.contains("href=../../vejledninger/aarhus/index.html"), "{page}");
+}

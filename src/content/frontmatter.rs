@@ -19,28 +19,28 @@ struct Raw {
     title: Option<S>,
     kind: Option<S>,
     id: Option<S>,
-    summary: Option<String>,
+    summary: Option<S>,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<S>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<S>,
     version: Option<S>,
     status: Option<S>,
     effective: Option<S>,
     expires: Option<S>,
     review_by: Option<S>,
-    owner: Option<String>,
+    owner: Option<S>,
     #[serde(default)]
     approvals: Vec<RawApproval>,
-    change_note: Option<String>,
+    change_note: Option<S>,
     #[serde(default)]
-    parties: Vec<String>,
-    region: Option<String>,
-    period: Option<String>,
+    parties: Vec<S>,
+    region: Option<S>,
+    period: Option<S>,
     #[serde(default)]
-    sectors: Vec<String>,
+    sectors: Vec<S>,
     #[serde(default)]
-    audience: Vec<String>,
+    audience: Vec<S>,
     parent: Option<S>,
     #[serde(default)]
     related: Vec<S>,
@@ -55,18 +55,18 @@ struct Raw {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawApproval {
-    body: String,
+    body: S,
     date: Option<S>,
-    note: Option<String>,
+    note: Option<S>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHistory {
-    version: String,
+    version: S,
     date: Option<S>,
-    change_note: Option<String>,
-    approved_by: Option<String>,
+    change_note: Option<S>,
+    approved_by: Option<S>,
 }
 
 /// Every key a document's front matter may have, for "did you mean".
@@ -140,15 +140,60 @@ pub struct Parsed {
     pub id: Option<(String, Pos)>,
 }
 
+/// The most front matter a document may have. Real front matter is a few KiB;
+/// long text belongs in the body.
+pub const MAX_BYTES: usize = 1024 * 1024;
+
+/// Limits for the YAML parser, far above what front matter needs and far
+/// below what would cost time or memory: alias bombs ("billion laughs"),
+/// deep nesting and huge inputs fail at once with an error. Front matter and
+/// `pactum.yaml` both go through them.
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 16;
+    budget.flow_nesting_limit = 16;
+    budget.max_documents = 1;
+    budget.max_events = 200_000;
+    budget.max_nodes = 100_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_recorded_anchor_events = 10_000;
+    budget.max_recorded_anchor_bytes = MAX_BYTES;
+    budget.max_total_scalar_bytes = 2 * MAX_BYTES;
+    budget.max_merge_keys = 100;
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    aliases.max_total_replayed_events = 10_000;
+    aliases.max_replay_stack_depth = 16;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits = aliases;
+    options
+}
+
 /// Parse and check the YAML of `file`. `text` is the whole file.
 pub fn parse(text: &str, split: &Split<'_>, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let yaml_pos = Pos { line: 2, col: 1 };
-    let raw: Raw = match serde_saphyr::from_str(split.yaml) {
+    if split.yaml.len() > MAX_BYTES {
+        return Err(vec![
+            Diagnostic::error(
+                "fm-limit",
+                file,
+                format!(
+                    "the front matter is too large: {} KiB, at most {} KiB is allowed",
+                    split.yaml.len().div_ceil(1024),
+                    MAX_BYTES / 1024
+                ),
+            )
+            .at(text, yaml_pos, 1)
+            .help("front matter holds short values; put long text in the body, after the closing `---`"),
+        ]);
+    }
+    let raw: Raw = match serde_saphyr::from_str_with_options(split.yaml, yaml_options()) {
         Ok(Some(raw)) => raw,
         Ok(None) => return Err(vec![missing_title(text, file)]),
         Err(e) => return Err(vec![yaml_error(&e, text, file)]),
     };
-    let mut c = Checker { text, file, diags: Vec::new(), shift: yaml_pos.line - 1 };
+    let mut c = Checker { text, yaml: split.yaml, file, diags: Vec::new(), shift: yaml_pos.line - 1 };
     let parsed = c.check(raw);
     if c.diags.is_empty() { Ok(parsed) } else { Err(c.diags) }
 }
@@ -211,6 +256,35 @@ fn explain_yaml(message: &str) -> (&'static str, String, String) {
         let key = message.trim_start_matches("duplicate mapping key: ").split(',').next().unwrap_or("");
         return ("fm-duplicate-key", format!("the key `{key}` is given twice"), "give each key once".into());
     }
+    if message.starts_with("budget breached") || message.contains("replay limit") || message.contains("recursion limit")
+    {
+        let nested = message.contains("Depth") || message.contains("recursion limit");
+        let aliases = ["Aliases", "Anchors", "RecordedAnchor", "replay limit", "MergeKeys"];
+        let (what, help) = if nested {
+            (
+                "the front matter is nested too deeply",
+                "values are text, lists of text (`[a, b]`) or, under `approvals` and `history`, lists of `key: value` entries",
+            )
+        } else if aliases.iter().any(|a| message.contains(a)) {
+            (
+                "the front matter repeats anchors and aliases (`&name`, `*name`) too much",
+                "write the values out; front matter needs no YAML anchors",
+            )
+        } else {
+            (
+                "the front matter has too many values",
+                "front matter holds short values; put long text and lists in the body, after the closing `---`",
+            )
+        };
+        return ("fm-limit", format!("{what} ({message})"), help.into());
+    }
+    if message.starts_with("invalid boolean") {
+        return (
+            "fm-type",
+            "wrong type: expected `true` or `false`".into(),
+            "write `draft: true` or `draft: false`".into(),
+        );
+    }
     if message.contains("tab") {
         return ("fm-yaml", format!("invalid YAML: {message}"), "indent YAML with spaces; tabs are not allowed".into());
     }
@@ -226,6 +300,8 @@ fn explain_yaml(message: &str) -> (&'static str, String, String) {
 
 struct Checker<'a> {
     text: &'a str,
+    /// The YAML alone, which serde-saphyr's byte spans index.
+    yaml: &'a str,
     file: &'a Path,
     diags: Vec<Diagnostic>,
     shift: usize,
@@ -240,6 +316,50 @@ impl Checker<'_> {
         let width = s.value.chars().count();
         let d = Diagnostic::error(code, self.file, message).at(self.text, self.pos(s), width).help(help);
         self.diags.push(d);
+    }
+
+    /// A text value. An unquoted `true` or `false` is a yes/no value, not
+    /// text: almost always a mistake (`owner: false`), so it is an error.
+    /// (`yes`, `no`, `on` and `off` are plain words in YAML 1.2 and stay text.)
+    fn text(&mut self, key: &str, s: S) -> String {
+        self.text_at(key, s, false)
+    }
+
+    /// [`Self::text`] for a value that is an item of the list `key` when `item`.
+    fn text_at(&mut self, key: &str, s: S, item: bool) -> String {
+        let span = s.defined.span();
+        let raw = match (span.byte_offset(), span.byte_len()) {
+            (Some(at), Some(len)) => usize::try_from(at)
+                .ok()
+                .zip(usize::try_from(len).ok())
+                .and_then(|(at, len)| self.yaml.get(at..at.checked_add(len)?)),
+            _ => None,
+        };
+        if matches!(raw, Some("true" | "True" | "TRUE" | "false" | "False" | "FALSE")) {
+            self.error(
+                "fm-type",
+                &s,
+                if item {
+                    format!("wrong type: `{}` in `{key}` is a yes/no value, but `{key}` lists text", s.value)
+                } else {
+                    format!("wrong type: `{key}: {}` is a yes/no value, but `{key}` is text", s.value)
+                },
+                if item {
+                    format!("write the text, or put it in quotes if you mean the word: `\"{}\"`", s.value)
+                } else {
+                    format!("write the text, or put it in quotes if you mean the word: `{key}: \"{}\"`", s.value)
+                },
+            );
+        }
+        s.value
+    }
+
+    fn texts(&mut self, key: &str, list: Vec<S>) -> Vec<String> {
+        list.into_iter().map(|s| self.text_at(key, s, true)).collect()
+    }
+
+    fn opt_text(&mut self, key: &str, s: Option<S>) -> String {
+        s.map(|s| self.text(key, s)).unwrap_or_default()
     }
 
     fn date(&mut self, key: &str, s: Option<&S>) -> Option<Date> {
@@ -266,9 +386,9 @@ impl Checker<'_> {
         Ref { id: s.value.trim().to_string(), pos: self.pos(s) }
     }
 
-    fn check(&mut self, raw: Raw) -> Parsed {
+    fn check(&mut self, mut raw: Raw) -> Parsed {
         let title = match &raw.title {
-            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_string(),
+            Some(t) if !t.value.trim().is_empty() => self.text("title", t.clone()).trim().to_string(),
             Some(t) => {
                 self.error("fm-missing-key", t, "`title` is empty".into(), "give the document a title".into());
                 String::new()
@@ -309,44 +429,45 @@ impl Checker<'_> {
                 "a document cannot expire before it comes into force".into(),
             );
         }
-        let approvals = raw
-            .approvals
+        let approvals = std::mem::take(&mut raw.approvals)
             .into_iter()
             .map(|a| Approval {
                 date: self.date("date", a.date.as_ref()),
-                body: a.body,
-                note: a.note.unwrap_or_default(),
+                body: self.text("body", a.body),
+                note: self.opt_text("note", a.note),
             })
             .collect();
-        let history = raw
-            .history
+        let history = std::mem::take(&mut raw.history)
             .into_iter()
             .map(|h| HistoryEntry {
                 date: self.date("date", h.date.as_ref()),
-                version: h.version,
-                change_note: h.change_note.unwrap_or_default(),
-                approved_by: h.approved_by.unwrap_or_default(),
+                version: self.text("version", h.version),
+                change_note: self.opt_text("change_note", h.change_note),
+                approved_by: self.opt_text("approved_by", h.approved_by),
             })
             .collect();
-        let id = raw.id.as_ref().map(|s| (s.value.trim().to_string(), self.pos(s)));
+        let id = raw.id.take().map(|s| {
+            let pos = self.pos(&s);
+            (self.text("id", s).trim().to_string(), pos)
+        });
         let fm = FrontMatter {
             title,
-            summary: raw.summary.unwrap_or_default().trim().to_string(),
-            tags: raw.tags,
-            aliases: raw.aliases,
-            version: raw.version.map(|v| v.value.trim().to_string()).unwrap_or_default(),
+            summary: self.opt_text("summary", raw.summary.take()).trim().to_string(),
+            tags: self.texts("tags", std::mem::take(&mut raw.tags)),
+            aliases: self.texts("aliases", std::mem::take(&mut raw.aliases)),
+            version: self.opt_text("version", raw.version.take()).trim().to_string(),
             status,
             effective,
             expires,
             review_by,
-            owner: raw.owner.unwrap_or_default(),
+            owner: self.opt_text("owner", raw.owner.take()),
             approvals,
-            change_note: raw.change_note.unwrap_or_default(),
-            parties: raw.parties,
-            region: raw.region.unwrap_or_default(),
-            period: raw.period.unwrap_or_default(),
-            sectors: raw.sectors,
-            audience: raw.audience,
+            change_note: self.opt_text("change_note", raw.change_note.take()),
+            parties: self.texts("parties", std::mem::take(&mut raw.parties)),
+            region: self.opt_text("region", raw.region.take()),
+            period: self.opt_text("period", raw.period.take()),
+            sectors: self.texts("sectors", std::mem::take(&mut raw.sectors)),
+            audience: self.texts("audience", std::mem::take(&mut raw.audience)),
             parent: raw.parent.as_ref().map(|s| self.reference(s)),
             related: raw.related.iter().map(|s| self.reference(s)).collect(),
             supersedes: raw.supersedes.as_ref().map(|s| self.reference(s)),

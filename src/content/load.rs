@@ -92,7 +92,14 @@ fn load_one(root: &Path, content: &Path, rel: &Path, config: &Config) -> Result<
     let source = display_path(root, &content.join(rel));
     let bytes = std::fs::read(content.join(rel))
         .map_err(|e| vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))])?;
-    let text: Arc<str> = decode(&bytes, &source).map_err(|d| vec![d])?.into();
+    parse_document(&bytes, rel, source, config)
+}
+
+/// One document from its bytes, as the build loads it: decode, split and check
+/// the front matter, decide kind, id and URL. `rel` is its path under `content/`,
+/// `source` the path shown in messages (e.g. `content/aftaler/a.md`).
+pub fn parse_document(bytes: &[u8], rel: &Path, source: PathBuf, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let text: Arc<str> = decode(bytes, &source).map_err(|d| vec![d])?.into();
     let split = frontmatter::split(&text, &source).map_err(|d| vec![d])?;
     let parsed = frontmatter::parse(&text, &split, &source)?;
     let mut diags = Vec::new();

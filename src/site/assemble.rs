@@ -42,7 +42,7 @@ pub struct Site {
     /// Sorted by source path.
     pub docs: Vec<Document>,
     pub by_id: BTreeMap<String, usize>,
-    /// Path relative to `content/` → document.
+    /// Path relative to `content/` (NFC, see [`nfc_path`]) → document.
     pub by_rel: HashMap<PathBuf, usize>,
     pub relations: Relations,
     /// By tag slug.
@@ -81,6 +81,15 @@ impl Site {
     }
 }
 
+/// A path in Unicode NFC: macOS stores `Å` in file names as `A` + ring, while
+/// editors type the composed letter, and both must name the same document.
+pub fn nfc_path(p: &std::path::Path) -> PathBuf {
+    match p.to_str() {
+        Some(s) => PathBuf::from(s.nfc().collect::<String>()),
+        None => p.to_path_buf(),
+    }
+}
+
 /// Build the site, or report every problem with ids, paths and relations.
 pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) -> (Site, Vec<Diagnostic>) {
     docs.sort_by(|a, b| a.source.cmp(&b.source));
@@ -101,7 +110,7 @@ pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) ->
             by_id.insert(d.id.clone(), i);
         }
     }
-    let by_rel = docs.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
+    let by_rel = docs.iter().enumerate().map(|(i, d)| (nfc_path(&d.rel), i)).collect();
     let tags = collect_groups(&docs, TAGS_FOLDER, |d| d.fm.tags.iter().collect());
     let organisations =
         collect_groups(&docs, ORGS_FOLDER, |d| [&d.fm.owner, &d.fm.region].into_iter().chain(&d.fm.parties).collect());

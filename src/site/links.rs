@@ -1,7 +1,7 @@
 //! Resolve the links of a document body against the site, and check
 //! heading anchors once every body is rendered.
 
-use super::assemble::Site;
+use super::assemble::{Site, nfc_path};
 use crate::content::Document;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::history::DocHistory;
@@ -66,6 +66,8 @@ pub fn version_url(doc_url: &str, version: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
         .collect();
+    // "", "." and ".." would name no folder or a parent one.
+    let safe = if safe.bytes().all(|b| b == b'.') { "-".repeat(safe.len().max(1)) } else { safe };
     format!("{}v/{safe}/index.html", doc_url.trim_end_matches("index.html"))
 }
 
@@ -187,12 +189,12 @@ impl DocLinks<'_> {
         }
         let decoded = percent_decode(path);
         let dir = self.doc().rel.parent().unwrap_or(Path::new(""));
-        let target = normalise(&dir.join(&decoded));
+        let target = normalise(&dir.join(&decoded)).map(|p| nfc_path(&p));
         if let Some(&t) = target.as_ref().and_then(|p| self.site.by_rel.get(p)) {
             return self.internal(t, anchor);
         }
         if let Some(p) = &target
-            && self.drafts.iter().any(|d| d == p)
+            && self.drafts.iter().any(|d| nfc_path(d) == *p)
         {
             let help = "drafts are not published; remove the link or publish the draft".into();
             return self.broken("link-draft", pos, format!("the link `{dest}` points to a draft"), help);
@@ -308,6 +310,16 @@ fn is_footnote_anchor(html: &str, anchor: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_urls_never_climb_or_vanish() {
+        let d = "aftaler/sambo/index.html";
+        assert_eq!(version_url(d, "2.0"), "aftaler/sambo/v/2.0/index.html");
+        assert_eq!(version_url(d, "3 (udkast)/b"), "aftaler/sambo/v/3--udkast--b/index.html");
+        assert_eq!(version_url(d, ".."), "aftaler/sambo/v/--/index.html");
+        assert_eq!(version_url(d, "."), "aftaler/sambo/v/-/index.html");
+        assert_eq!(version_url(d, ""), "aftaler/sambo/v/-/index.html");
+    }
 
     #[test]
     fn relative_urls_climb_to_the_root() {

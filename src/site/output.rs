@@ -76,13 +76,17 @@ pub fn check_location(out: &Path, content: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn checked(rel: &str) -> Result<&str, OutputError> {
-    let ok = !rel.is_empty()
+/// Whether `rel` is a plain relative output path: `/`-separated names, no `.`, `..`, `\\` or NUL.
+pub fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
         && !rel.starts_with('/')
         && !rel.contains('\\')
         && !rel.contains('\0')
-        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
-    if ok { Ok(rel) } else { Err(OutputError::BadPath(rel.to_string())) }
+        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+fn checked(rel: &str) -> Result<&str, OutputError> {
+    if is_plain_relative(rel) { Ok(rel) } else { Err(OutputError::BadPath(rel.to_string())) }
 }
 
 /// Write `set` into `out`, touching only what changed.
@@ -100,13 +104,45 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
     };
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut stats = WriteStats::default();
+    let mut changed = Vec::new();
     for (rel, bytes) in set {
         let path = out.join(checked(rel)?);
         if std::fs::read(&path).is_ok_and(|old| &old == bytes) {
             stats.unchanged += 1;
-            continue;
+        } else {
+            changed.push((path, bytes));
         }
-        write_atomic(&path, bytes)?;
+    }
+    // Stage every changed file as a temp file beside its target first. If one
+    // cannot be written (permission, disk full, file too large), the staged
+    // files are removed and the previous output is left exactly as it was.
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(changed.len());
+    for (path, bytes) in changed {
+        match stage(out, &path, bytes) {
+            Ok(tmp) => staged.push((tmp, path)),
+            Err(e) => {
+                discard(out, &staged);
+                return Err(e);
+            }
+        }
+    }
+    // List the new files in the manifest before they appear, so that even an
+    // interrupted write leaves nothing a later build would not clean up.
+    let manifest: String = set.keys().map(|k| format!("{k}\n")).collect();
+    if set.keys().any(|k| !previous.contains(k)) {
+        let mut both: BTreeSet<&str> = previous.iter().map(String::as_str).collect();
+        both.extend(set.keys().map(String::as_str));
+        let union: String = both.iter().map(|k| format!("{k}\n")).collect();
+        if let Err(e) = write_atomic(out, &manifest_path, union.as_bytes()) {
+            discard(out, &staged);
+            return Err(e);
+        }
+    }
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            discard(out, &staged[i..]);
+            return Err(OutputError::Io { path: path.clone(), source: e });
+        }
         stats.written += 1;
     }
     for rel in previous.iter().filter(|r| !set.contains_key(*r)) {
@@ -118,19 +154,43 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
         }
         remove_empty_parents(out, &path);
     }
-    let manifest: String = set.keys().map(|k| format!("{k}\n")).collect();
     if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
-        write_atomic(&manifest_path, manifest.as_bytes())?;
+        write_atomic(out, &manifest_path, manifest.as_bytes())?;
     }
     Ok(stats)
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+/// The temp file `path` is staged in: `.name.pactum-tmp` beside it.
+fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.pactum-tmp"));
-    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+    path.with_file_name(format!(".{name}.pactum-tmp"))
+}
+
+/// Write `bytes` to the temp file of `path` (made with its folders) in the output
+/// folder `out`; errors name `path`. A temp file that could not be written
+/// completely is removed, with the folders made for it.
+fn stage(out: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err(path))?;
+    let tmp = temp_path(path);
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        remove_empty_parents(out, &tmp);
+        return Err(OutputError::Io { path: path.to_path_buf(), source: e });
+    }
+    Ok(tmp)
+}
+
+/// Remove staged temp files and the folders made only for them.
+fn discard(out: &Path, staged: &[(PathBuf, PathBuf)]) {
+    for (tmp, _) in staged {
+        let _ = std::fs::remove_file(tmp);
+        remove_empty_parents(out, tmp);
+    }
+}
+
+fn write_atomic(out: &Path, path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let tmp = stage(out, path, bytes)?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         OutputError::Io { path: path.to_path_buf(), source: e }
@@ -179,6 +239,21 @@ mod tests {
         assert!(check_location(tmp.path(), &content).is_err());
         assert!(check_location(&content.join("out"), &content).is_err());
         assert!(check_location(&tmp.path().join("public"), &content).is_ok());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &set(&[("a.html", "1"), ("b", "1")])).unwrap();
+        // `b/c.html` cannot be made while `b` is a file: the write fails part-way.
+        let err = write(&out, &set(&[("a.html", "2"), ("b/c.html", "3"), ("z.html", "4")])).unwrap_err();
+        assert!(err.to_string().contains("b/c.html"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        let mut names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, [MANIFEST, "a.html", "b"], "a temp file was left behind");
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "a.html\nb\n");
     }
 
     #[test]
