@@ -1,12 +1,12 @@
 //! The command line: `build`, `check`, `serve`, `new`, `init`.
 
+use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
 use crate::scaffold;
 use crate::serve;
 use crate::site::output::{self, OutputSet};
-use crate::site::{BuildOptions, Built, build};
+use crate::site::{BuildOptions, Built, build, unchanged};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -177,10 +177,28 @@ impl Drop for Progress {
 
 fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: bool) -> ExitCode {
     let start = Instant::now();
+    let mut opts = options(site, base_url);
+    let today = *opts.today.get_or_insert_with(Date::today);
+    let fingerprint = unchanged::fingerprint(&opts, today);
+    if let Some(last) = fingerprint.as_deref().and_then(|f| unchanged::unchanged(&site.root, out, f))
+        && last_format_matches(&last, site.format)
+    {
+        print!("{}", last.stdout);
+        eprint!("{}", last.stderr);
+        eprintln!(
+            "nothing changed since the last build of {} documents ({} ms) → {}",
+            last.documents,
+            start.elapsed().as_millis(),
+            out.join("index.html").display()
+        );
+        return ExitCode::SUCCESS;
+    }
     let progress = Progress::start();
-    let built = build(&options(site, base_url));
+    let built = build(&opts);
     drop(progress);
-    report(&built.diags, site.format);
+    let (stdout, stderr) = render_report(&built.diags, site.format);
+    print!("{stdout}");
+    eprint!("{stderr}");
     if built.has_errors() {
         eprintln!("build failed; {} was left as it was", out.display());
         return ExitCode::FAILURE;
@@ -193,6 +211,9 @@ fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: boo
         Ok(s) => s,
         Err(e) => return fail(&e.to_string()),
     };
+    if let Some(f) = fingerprint {
+        unchanged::remember(&site.root, out, f, &built.output, built.documents, stdout, stderr);
+    }
     if timings {
         print_timings(&built, write_start.elapsed());
     }
@@ -207,6 +228,14 @@ fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: boo
         out.join("index.html").display()
     );
     ExitCode::SUCCESS
+}
+
+/// A recorded report can be repeated only in the format it was made in.
+fn last_format_matches(last: &unchanged::Record, format: Format) -> bool {
+    match format {
+        Format::Json => !last.stdout.is_empty(),
+        Format::Human => last.stdout.is_empty(),
+    }
 }
 
 fn print_timings(built: &Built, write: std::time::Duration) {
@@ -271,21 +300,30 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
 
 /// Print problems: human-readable to stderr, or one JSON array to stdout.
 fn report(diags: &[Diagnostic], format: Format) {
+    let (stdout, stderr) = render_report(diags, format);
+    print!("{stdout}");
+    eprint!("{stderr}");
+}
+
+/// The report of problems as printed: (stdout, stderr). Human-readable text
+/// goes to stderr; `--format json` prints one JSON array to stdout.
+fn render_report(diags: &[Diagnostic], format: Format) -> (String, String) {
     match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".into());
-            println!("{json}");
+            (format!("{json}\n"), String::new())
         }
         Format::Human => {
-            let mut err = std::io::stderr().lock();
+            let mut err = String::new();
             for d in diags {
-                let _ = writeln!(err, "{d}\n");
+                err.push_str(&format!("{d}\n\n"));
             }
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
             let warnings = diags.len() - errors;
             if !diags.is_empty() {
-                let _ = writeln!(err, "{errors} error(s), {warnings} warning(s)");
+                err.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
             }
+            (String::new(), err)
         }
     }
 }

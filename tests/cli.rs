@@ -50,6 +50,9 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
 fn a_second_build_writes_nothing_and_stale_pages_are_removed() {
     let site = SiteTest::fixture("minimal");
     site.cmd().arg("build").assert().success();
+    site.cmd().arg("build").assert().success().stderr(predicate::str::contains("nothing changed"));
+    // An editor's backup file changes the inputs but not the site: built again, nothing written.
+    site.write("content/aftaler/hoved.md~", "an editor's backup");
     site.cmd().arg("build").assert().success().stderr(predicate::str::contains("(0 written"));
     std::fs::remove_file(site.root().join("content/sider/om.md")).unwrap();
     site.cmd().arg("build").assert().success().stderr(predicate::str::contains(" removed)"));
@@ -134,4 +137,51 @@ fn check_external_reports_broken_links_and_caches_good_ones() {
     site.cmd().args(["check", "--external"]).assert().success();
     let second = hits.load(std::sync::atomic::Ordering::SeqCst) - first;
     assert!(second < first, "the good link should come from the cache ({first} then {second} requests)");
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_repeats_its_report() {
+    let site = SiteTest::fixture("warnings");
+    let run = |extra: &[&str], epoch: &str| {
+        let out = site
+            .cmd()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["build", "--output-dir", "out"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let today = crate::common::TODAY_EPOCH;
+    let (_, first) = run(&[], today);
+    assert!(first.contains("built ") && first.contains("warning(s)"), "{first}");
+    let report = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with("built ") && !l.starts_with("nothing changed"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+
+    // The same inputs: nothing to do, and the same warnings as before.
+    let (_, second) = run(&[], today);
+    assert!(second.contains("nothing changed since the last build"), "{second}");
+    assert_eq!(report(&second), report(&first));
+
+    // Each input counts: an output file removed by hand, another day, an option, a content edit.
+    std::fs::remove_file(site.root().join("out/aftaler/index.html")).unwrap();
+    assert!(run(&[], today).1.contains("(1 written"), "a missing output file is written again");
+    assert!(run(&[], today).1.contains("nothing changed"));
+    assert!(run(&[], "1893456000").1.contains("built "), "another day can change status badges");
+    assert!(run(&["--drafts"], today).1.contains("built "));
+    let bilag = site.root().join("content/aftaler/bilag.md");
+    let text = std::fs::read_to_string(&bilag).unwrap();
+    std::fs::write(&bilag, text + "\nEt nyt afsnit.\n").unwrap();
+    assert!(run(&[], today).1.contains("built "));
+    let html = std::fs::read_to_string(site.root().join("out/aftaler/bilag/index.html")).unwrap();
+    assert!(html.contains("Et nyt afsnit."));
+    // JSON output is a report of its own: built once, then repeated.
+    let (json, _) = run(&["--format", "json"], today);
+    let (again, err) = run(&["--format", "json"], today);
+    assert!(err.contains("nothing changed") && json == again && json.starts_with('['), "{err}");
 }

@@ -9,6 +9,7 @@ pub mod history_pages;
 pub mod links;
 pub mod output;
 pub mod render;
+pub mod unchanged;
 pub mod versions;
 
 pub use build::{BuildOptions, Built, build};
