@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
-    BuildOptions { root: site.root.clone(), drafts: site.drafts, base_url, today: None }
+    BuildOptions { root: site.root.clone(), drafts: site.drafts, base_url, ..Default::default() }
 }
 
 fn fail(msg: &str) -> ExitCode {
@@ -254,7 +254,10 @@ fn print_timings(built: &Built, write: std::time::Duration) {
 }
 
 fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
-    let opts = options(site, None);
+    let mut opts = options(site, None);
+    // Rebuilds render only the pages whose context changed.
+    let memo = Arc::new(crate::site::memo::PageMemo::default());
+    opts.pages = Some(Arc::clone(&memo));
     let shared: serve::Shared = Arc::new(RwLock::new(serve::Served::default()));
     let (tx, rx) = tokio::sync::watch::channel(0u64);
     let rebuild = {
@@ -263,12 +266,17 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
         move |generation: u64| {
             let start = Instant::now();
             let built = build(&opts);
+            let reused = memo.finish_build();
             report(&built.diags, format);
             let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
             if let Ok(mut s) = shared.write() {
                 if errors.is_empty() {
                     s.site = Arc::new(built.output);
-                    eprintln!("rebuilt {} documents in {} ms", built.documents, start.elapsed().as_millis());
+                    eprintln!(
+                        "rebuilt {} documents in {} ms ({reused} pages unchanged)",
+                        built.documents,
+                        start.elapsed().as_millis()
+                    );
                 } else {
                     eprintln!("the build has errors; still serving the last good site");
                 }

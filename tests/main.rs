@@ -7,6 +7,7 @@ mod commonmark;
 mod errors;
 mod history;
 mod links;
+mod memo;
 mod robust;
 mod search;
 mod serve;

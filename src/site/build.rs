@@ -7,8 +7,9 @@ use super::assemble::{Site, assemble};
 use super::checks;
 use super::graph::Graph;
 use super::links::{LinkContext, check_anchors};
+use super::memo::PageMemo;
 use super::output::OutputSet;
-use super::render::{Versions, Views, load_templates, register_graph, sitemap};
+use super::render::{Pages, Versions, Views, load_templates, register_graph, sitemap};
 use super::versions;
 use crate::assets;
 use crate::config::{Config, normalise_base_url};
@@ -20,6 +21,7 @@ use crate::markdown::{self, Rendered};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build.
@@ -31,6 +33,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The day statuses and review dates are judged by (default: today, or `SOURCE_DATE_EPOCH`).
     pub today: Option<Date>,
+    /// Pages of earlier builds to reuse when nothing they are made from changed (`serve`).
+    pub pages: Option<Arc<PageMemo>>,
 }
 
 /// The result of a build: the output (empty if there were errors) and every problem.
@@ -135,7 +139,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
-    register_graph(&mut tera, &site, &graph);
+    let graph_hash = register_graph(&mut tera, &site, &graph);
     let mut output = OutputSet::new();
     let mut asset_urls = BTreeMap::new();
     for (rel, bytes) in asset_files {
@@ -143,23 +147,16 @@ pub fn build(opts: &BuildOptions) -> Built {
         asset_urls.insert(assets::var_name(&rel), name.clone());
         output.insert(name, bytes);
     }
-    let views =
-        Views::new(&site, &tera, &layouts, &graph, asset_urls, Versions { history: &history.docs, old: &old, today });
+    let minify = site.config.minify;
+    let memo = opts.pages.as_deref().map(|m| (m, page_salt(&layouts, minify, &graph_hash)));
+    let versions = Versions { history: &history.docs, old: &old, today };
+    let views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
     lap(&mut built, "render");
     if built.has_errors() {
         return built.fail(Vec::new());
     }
-    let minify = site.config.minify;
-    let pages: Vec<(String, Vec<u8>)> = pages
-        .into_par_iter()
-        .map(|(url, html)| {
-            let bytes = if minify { minify_html(html.as_bytes()) } else { html.into_bytes() };
-            (url, bytes)
-        })
-        .collect();
-    lap(&mut built, "minify");
     output.extend(crate::search::files(&site, &rendered));
     lap(&mut built, "search");
     if !site.config.base_url.is_empty() {
@@ -172,6 +169,24 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.output = output;
     diag::sort(&mut built.diags);
     built
+}
+
+/// What every page depends on besides its own context: the templates, the
+/// minify setting and, when a template asks for it, the relation graph.
+fn page_salt(layouts: &assets::Files, minify: bool, graph: &blake3::Hash) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for (name, bytes) in layouts {
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.update(&[u8::from(minify)]);
+    // Only templates that call `relation_graph()` depend on every title and link.
+    if layouts.values().any(|b| b.windows(14).any(|w| w == b"relation_graph")) {
+        h.update(graph.as_bytes());
+    }
+    h.finalize()
 }
 
 fn render_bodies(site: &Site, links: &LinkContext<'_>) -> Vec<Rendered> {

@@ -88,7 +88,7 @@ impl Views<'_> {
         jobs
     }
 
-    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Rendered]) -> Result<(String, String), Diagnostic> {
+    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Rendered]) -> Result<(String, Vec<u8>), Diagnostic> {
         match *job {
             HistoryJob::History(i) => self.history_page(i, &rendered[i]),
             HistoryJob::Version(i, o) => self.version_page(i, o, rendered),
@@ -96,7 +96,7 @@ impl Views<'_> {
         }
     }
 
-    fn history_page(&self, i: usize, current: &Rendered) -> Result<(String, String), Diagnostic> {
+    fn history_page(&self, i: usize, current: &Rendered) -> Result<(String, Vec<u8>), Diagnostic> {
         let d = &self.site.docs[i];
         let url = self.history_url(i).unwrap_or_default();
         let versions: Vec<Value> = self.versions.history[i]
@@ -128,7 +128,7 @@ impl Views<'_> {
         json!({ "iso": d.iso(), "text": d.long(&self.lang) })
     }
 
-    fn version_page(&self, i: usize, o: usize, rendered: &[Rendered]) -> Result<(String, String), Diagnostic> {
+    fn version_page(&self, i: usize, o: usize, rendered: &[Rendered]) -> Result<(String, Vec<u8>), Diagnostic> {
         let d = &self.site.docs[i];
         let old = &self.versions.old[i][o];
         let url = version_url(&d.url, &old.version);
@@ -164,7 +164,7 @@ impl Views<'_> {
         Ok((url.clone(), self.render(&self.doc_template(d), &ctx, &url)?))
     }
 
-    fn diff_page(&self, i: usize, k: usize, current: &Rendered) -> Result<(String, String), Diagnostic> {
+    fn diff_page(&self, i: usize, k: usize, current: &Rendered) -> Result<(String, Vec<u8>), Diagnostic> {
         let d = &self.site.docs[i];
         let versions = &self.versions.history[i].versions;
         let (new_v, old_v) = (&versions[k], &versions[k + 1]);

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod graph;
 pub mod history_pages;
 pub mod links;
+pub mod memo;
 pub mod output;
 pub mod render;
 pub mod unchanged;

@@ -5,6 +5,7 @@ use super::assemble::{Group, ORGS_FOLDER, Site, TAGS_FOLDER};
 use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
+use super::memo::PageMemo;
 use super::versions::OldBody;
 use crate::assets;
 use crate::content::{Document, Kind};
@@ -73,7 +74,8 @@ fn template_error(e: &tera::Error, page: Option<&str>, files: &assets::Files) ->
 /// The site-wide relation graph, for templates: `relation_graph()` returns
 /// `{nodes: [{id, title, url, kind, status}], edges: [{from, to, type}]}` with
 /// edge types `parent`, `related`, `supersedes`, `programme` and `link`.
-pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) {
+/// Returns the hash of the graph, which every page may depend on.
+pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) -> blake3::Hash {
     let nodes: Vec<Value> = site
         .docs
         .iter()
@@ -95,7 +97,9 @@ pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) {
         }
     }
     let value = Arc::new(json!({ "nodes": nodes, "edges": edges }));
+    let hash = blake3::hash(value.to_string().as_bytes());
     tera.register_function("relation_graph", move |_: &std::collections::HashMap<String, Value>| Ok((*value).clone()));
+    hash
 }
 
 /// Escape text for HTML (and XML) text and quoted attributes. Unlike Tera's
@@ -163,6 +167,14 @@ pub struct Views<'a> {
     rows: Vec<RowView>,
     nav: Vec<Value>,
     pub(super) versions: Versions<'a>,
+    pages: Pages<'a>,
+}
+
+/// How finished pages are made: minified or not, and remembered across
+/// builds when there is a memo (with the salt of this build's templates).
+pub struct Pages<'a> {
+    pub minify: bool,
+    pub memo: Option<(&'a PageMemo, blake3::Hash)>,
 }
 
 /// Version history for the pages: published versions, rendered old bodies,
@@ -181,6 +193,7 @@ impl<'a> Views<'a> {
         graph: &'a Graph,
         asset_urls: BTreeMap<String, String>,
         versions: Versions<'a>,
+        pages: Pages<'a>,
     ) -> Self {
         let lang = site.config.language.clone();
         let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
@@ -220,7 +233,7 @@ impl<'a> Views<'a> {
                 })
             })
             .collect();
-        Views { site, tera, layouts, graph, versions, lang, t, assets: asset_urls, links, rows, nav }
+        Views { site, tera, layouts, graph, versions, pages, lang, t, assets: asset_urls, links, rows, nav }
     }
 
     pub(super) fn label(&self, key: &str) -> String {
@@ -261,12 +274,22 @@ impl<'a> Views<'a> {
         self.crumb(&self.label("home"), "index.html")
     }
 
-    pub(super) fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<String, Diagnostic> {
-        self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))
+    /// A finished page: rendered, minified when the site wants it, or taken from the memo.
+    pub(super) fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<Vec<u8>, Diagnostic> {
+        let key = self.pages.memo.map(|(memo, salt)| (memo, PageMemo::key(&salt, template, ctx)));
+        if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
+            return Ok(page);
+        }
+        let html = self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
+        let page = if self.pages.minify { super::build::minify_html(html.as_bytes()) } else { html.into_bytes() };
+        if let Some((memo, k)) = key {
+            memo.put(k, &page);
+        }
+        Ok(page)
     }
 
     /// A document page.
-    pub fn document(&self, i: usize, all: &[Rendered]) -> Result<String, Diagnostic> {
+    pub fn document(&self, i: usize, all: &[Rendered]) -> Result<Vec<u8>, Diagnostic> {
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
         ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
@@ -377,7 +400,7 @@ impl<'a> Views<'a> {
     }
 
     /// The listing page of one kind.
-    pub fn listing(&self, kind: Kind) -> Result<String, Diagnostic> {
+    pub fn listing(&self, kind: Kind) -> Result<Vec<u8>, Diagnostic> {
         let url = listing_url(kind);
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
@@ -392,7 +415,7 @@ impl<'a> Views<'a> {
     }
 
     /// The index of a facet: every tag, or every organisation.
-    pub fn group_index(&self, facet: Facet) -> Result<String, Diagnostic> {
+    pub fn group_index(&self, facet: Facet) -> Result<Vec<u8>, Diagnostic> {
         let url = facet.index_url();
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
         let groups: Vec<Value> = facet
@@ -406,7 +429,7 @@ impl<'a> Views<'a> {
     }
 
     /// The page of one tag or organisation.
-    pub fn group(&self, facet: Facet, slug: &str) -> Result<String, Diagnostic> {
+    pub fn group(&self, facet: Facet, slug: &str) -> Result<Vec<u8>, Diagnostic> {
         let group = &facet.groups(self.site)[slug];
         let crumbs = vec![self.home_crumb(), self.crumb(&self.label(facet.name()), &facet.index_url())];
         let mut ctx = self.base(&group.url, crumbs);
@@ -437,7 +460,7 @@ impl<'a> Views<'a> {
     }
 
     /// The front page, with the body of `content/index.md` as its intro.
-    pub fn home(&self, intro: &str) -> Result<String, Diagnostic> {
+    pub fn home(&self, intro: &str) -> Result<Vec<u8>, Diagnostic> {
         let url = "index.html";
         let mut ctx = self.base(url, vec![]);
         let title = self.site.home_doc().map_or(self.site.config.title.clone(), |i| self.site.docs[i].fm.title.clone());
@@ -456,7 +479,7 @@ impl<'a> Views<'a> {
         self.render("home.html", &ctx, url)
     }
 
-    pub fn not_found(&self) -> Result<String, Diagnostic> {
+    pub fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = self.base("404.html", vec![self.home_crumb()]);
         // A host shows 404.html at any depth: with a known base URL, links are absolute.
         if !self.site.config.base_url.is_empty() {
@@ -466,7 +489,7 @@ impl<'a> Views<'a> {
     }
 
     /// The search page: results come from JavaScript; without it, the A–Å list.
-    pub fn search_page(&self) -> Result<String, Diagnostic> {
+    pub fn search_page(&self) -> Result<Vec<u8>, Diagnostic> {
         let url = crate::search::PAGE_URL;
         let mut ctx = self.base(url, vec![self.home_crumb()]);
         let rows = self.rows.iter().map(|r| json!(r)).collect();
@@ -474,8 +497,8 @@ impl<'a> Views<'a> {
         self.render("search.html", &ctx, url)
     }
 
-    /// Render all pages in parallel: output path → HTML.
-    pub fn all_pages(&self, rendered: &[Rendered]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+    /// Render all pages in parallel: output path → finished page.
+    pub fn all_pages(&self, rendered: &[Rendered]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
         let home = self.site.home_doc();
         let mut jobs: Vec<Job> = (0..self.site.docs.len()).filter(|i| Some(*i) != home).map(Job::Doc).collect();
         jobs.push(Job::Home);
@@ -487,7 +510,7 @@ impl<'a> Views<'a> {
             jobs.extend(facet.groups(self.site).keys().map(|s| Job::Group(facet, s.clone())));
         }
         jobs.extend(self.history_jobs(rendered).into_iter().map(Job::History));
-        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
             .par_iter()
             .map(|job| match job {
                 Job::Doc(i) => self.document(*i, rendered).map(|h| (self.site.docs[*i].url.clone(), h)),

@@ -1,0 +1,119 @@
+//! `pactum serve` reuses pages between builds (`site::memo`). After any
+//! sequence of edits, a build that reuses pages must equal a clean build byte
+//! for byte, with the same problems reported.
+
+use crate::common::{SiteTest, repo};
+use pactum::site::memo::PageMemo;
+use proptest::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Markdown files under content/, sorted.
+fn documents(site: &SiteTest) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// One edit an editor might make; `pick` chooses the file, `n` makes text unique.
+fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
+    let docs = documents(site);
+    let file = &docs[pick % docs.len()];
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    match op {
+        0 => std::fs::write(file, format!("{text}\nEt nyt afsnit nummer {n} om udskrivning.\n")).unwrap(),
+        1 => {
+            let new = match text.lines().find(|l| l.starts_with("title:")) {
+                Some(line) => text.replacen(line, &format!("title: \"Ny titel {n}\""), 1),
+                None => text,
+            };
+            std::fs::write(file, new).unwrap();
+        }
+        2 => {
+            let new = if text.contains("\ntags: [") {
+                text.replacen("\ntags: [", &format!("\ntags: [emne{n}, "), 1)
+            } else {
+                text.replacen("---\n", &format!("---\ntags: [emne{n}]\n"), 1)
+            };
+            std::fs::write(file, new).unwrap();
+        }
+        3 => site.write(
+            &format!("content/vejledninger/ny-{n}.md"),
+            &format!("---\ntitle: \"Ny vejledning {n}\"\nversion: \"1\"\ntags: [hjerte]\n---\n\n## Indhold\n\nSe [[hoved]].\n"),
+        ),
+        4 if docs.len() > 3 => std::fs::remove_file(file).unwrap(),
+        5 => {
+            let to = file.with_file_name(format!("omdoebt-{n}.md"));
+            std::fs::rename(file, to).unwrap();
+        }
+        6 => std::fs::write(file, "---\ntitle: [ikke afsluttet\n---\n").unwrap(),
+        7 => std::fs::write(file, text.replacen("status: in-force", "status: superseded", 1)).unwrap(),
+        8 => {
+            let base = std::fs::read_to_string(repo().join("layouts/base.html")).unwrap();
+            site.write("layouts/base.html", &base.replace("</footer>", &format!("<p>Redigeret {n}</p></footer>")));
+        }
+        _ => {
+            // A template that reads the whole relation graph depends on every title and link.
+            let graph = "{% set g = relation_graph() %}<p>{{ g.nodes | length }} dokumenter, {{ g.edges | length }} forbindelser</p>";
+            let base = std::fs::read_to_string(repo().join("layouts/base.html")).unwrap();
+            site.write("layouts/base.html", &base.replace("</footer>", &format!("{graph}</footer>")));
+        }
+    }
+}
+
+fn report(built: &pactum::site::Built) -> Vec<String> {
+    built.diags.iter().map(ToString::to_string).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    #[test]
+    fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..10, 0usize..64), 1..7)) {
+        let site = SiteTest::fixture("minimal");
+        let memo = Arc::new(PageMemo::default());
+        let with_memo = |site: &SiteTest| site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+        let first = with_memo(&site);
+        memo.finish_build();
+        prop_assert!(!first.has_errors());
+        for (n, (op, pick)) in edits.into_iter().enumerate() {
+            edit(&site, op, pick, n);
+            let reused = with_memo(&site);
+            let hits = memo.finish_build();
+            let clean = site.build();
+            prop_assert_eq!(report(&reused), report(&clean), "problems differ after edit {} ({})", n, op);
+            let differing: Vec<&String> = clean.output.keys()
+                .filter(|k| reused.output.get(*k) != clean.output.get(*k)).collect();
+            prop_assert!(differing.is_empty(), "after edit {} ({}), {} pages differ: {:?}", n, op, differing.len(), differing);
+            prop_assert_eq!(reused.output.len(), clean.output.len());
+            // A body edit leaves most pages as they were.
+            if op == 0 && !clean.has_errors() {
+                prop_assert!(hits > 0, "no page was reused after a body edit");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_template_that_reads_the_relation_graph_is_rendered_again_when_the_graph_changes() {
+    let site = SiteTest::fixture("minimal");
+    edit(&site, 9, 0, 0); // base.html shows the number of documents in the graph
+    let memo = Arc::new(PageMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+    with_memo(&site);
+    memo.finish_build();
+    // One more link: the graph has one more edge, while the guidance page's own context is as it was.
+    let om = site.root().join("content/sider/om.md");
+    std::fs::write(&om, std::fs::read_to_string(&om).unwrap() + "\nSe også [[program]].\n").unwrap();
+    let reused = with_memo(&site);
+    let clean = site.build();
+    assert!(!clean.has_errors(), "{:?}", report(&clean));
+    let page = |b: &pactum::site::Built| String::from_utf8(b.output["vejledninger/video/index.html"].clone()).unwrap();
+    assert_eq!(page(&reused), page(&clean));
+    assert_eq!(reused.output, clean.output);
+}
