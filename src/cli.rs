@@ -266,16 +266,19 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
         move |generation: u64| {
             let start = Instant::now();
             let built = build(&opts);
-            let reused = memo.finish_build();
+            let reused = memo.finish_build(!built.has_errors());
             report(&built.diags, format);
             let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
             if let Ok(mut s) = shared.write() {
                 if errors.is_empty() {
                     s.site = Arc::new(built.output);
+                    let phases: Vec<String> =
+                        built.timings.iter().map(|(name, d)| format!("{name} {}", d.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({reused} pages unchanged)",
+                        "rebuilt {} documents in {} ms ({}; {reused} pages unchanged)",
                         built.documents,
-                        start.elapsed().as_millis()
+                        start.elapsed().as_millis(),
+                        phases.join(" · ")
                     );
                 } else {
                     eprintln!("the build has errors; still serving the last good site");

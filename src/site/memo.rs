@@ -57,10 +57,14 @@ impl PageMemo {
     }
 
     /// After a build: forget pages it did not produce, so memory stays the
-    /// size of one site. Returns how many pages came from the memo.
-    pub fn finish_build(&self) -> usize {
+    /// size of one site. Returns how many pages came from the memo. After a
+    /// failed build nothing is forgotten: its site is not the one served, and
+    /// the fix usually brings the old pages back.
+    pub fn finish_build(&self, succeeded: bool) -> usize {
         if let (Ok(mut pages), Ok(mut used)) = (self.pages.lock(), self.used.lock()) {
-            pages.retain(|k, _| used.contains(k));
+            if succeeded {
+                pages.retain(|k, _| used.contains(k));
+            }
             used.clear();
         }
         self.hits.swap(0, std::sync::atomic::Ordering::Relaxed)
