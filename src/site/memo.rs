@@ -34,9 +34,13 @@ impl PageMemo {
         h.update(salt.as_bytes());
         h.update(template.as_bytes());
         h.update(&[0]);
+        // Buffered: serde writes many small pieces, blake3 prefers large ones.
         // Writing into a hasher cannot fail; a context that cannot be
         // serialised could not be rendered either.
-        let _ = serde_json::to_writer(&mut h, &ctx.clone().into_json());
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut h);
+        let _ = serde_json::to_writer(&mut w, &ctx.clone().into_json());
+        let _ = std::io::Write::flush(&mut w);
+        drop(w);
         *h.finalize().as_bytes()
     }
 

@@ -395,7 +395,7 @@ impl<'a> Views<'a> {
 
     fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<RowView> {
         let mut rows: Vec<RowView> = docs.map(|i| self.rows[i].clone()).collect();
-        rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(&b.url)));
+        rows.sort_by_cached_key(|r| (r.title.to_lowercase(), r.url.clone()));
         rows
     }
 
