@@ -256,8 +256,8 @@ fn print_timings(built: &Built, write: std::time::Duration) {
 fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
     let mut opts = options(site, None);
     // Rebuilds render only the pages whose context changed.
-    let memo = Arc::new(crate::site::memo::PageMemo::default());
-    opts.pages = Some(Arc::clone(&memo));
+    let memo = Arc::new(crate::site::memo::BuildMemo::default());
+    opts.memo = Some(Arc::clone(&memo));
     let shared: serve::Shared = Arc::new(RwLock::new(serve::Served::default()));
     let (tx, rx) = tokio::sync::watch::channel(0u64);
     let rebuild = {
@@ -275,10 +275,12 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                     let phases: Vec<String> =
                         built.timings.iter().map(|(name, d)| format!("{name} {}", d.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({}; {reused} pages unchanged)",
+                        "rebuilt {} documents in {} ms ({}; {} pages and {} bodies unchanged)",
                         built.documents,
                         start.elapsed().as_millis(),
-                        phases.join(" · ")
+                        phases.join(" · "),
+                        reused.pages,
+                        reused.bodies
                     );
                 } else {
                     eprintln!("the build has errors; still serving the last good site");

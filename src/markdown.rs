@@ -72,7 +72,7 @@ pub struct InternalLink {
 }
 
 /// The rendered body of one document.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,

@@ -3,7 +3,7 @@
 //! for byte, with the same problems reported.
 
 use crate::common::{SiteTest, repo};
-use pactum::site::memo::PageMemo;
+use pactum::site::memo::BuildMemo;
 use proptest::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,8 +76,8 @@ proptest! {
     #[test]
     fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..10, 0usize..64), 1..7)) {
         let site = SiteTest::fixture("minimal");
-        let memo = Arc::new(PageMemo::default());
-        let with_memo = |site: &SiteTest| site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+        let memo = Arc::new(BuildMemo::default());
+        let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
         let first = with_memo(&site);
         memo.finish_build(true);
         prop_assert!(!first.has_errors());
@@ -93,7 +93,8 @@ proptest! {
             prop_assert_eq!(reused.output.len(), clean.output.len());
             // A body edit leaves most pages as they were.
             if op == 0 && !clean.has_errors() {
-                prop_assert!(hits > 0, "no page was reused after a body edit");
+                prop_assert!(hits.pages > 0, "no page was reused after a body edit");
+                prop_assert!(hits.bodies > 0, "no body was reused after a body edit");
             }
         }
     }
@@ -103,8 +104,8 @@ proptest! {
 fn a_template_that_reads_the_relation_graph_is_rendered_again_when_the_graph_changes() {
     let site = SiteTest::fixture("minimal");
     edit(&site, 9, 0, 0); // base.html shows the number of documents in the graph
-    let memo = Arc::new(PageMemo::default());
-    let with_memo = |site: &SiteTest| site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
     with_memo(&site);
     memo.finish_build(true);
     // One more link: the graph has one more edge, while the guidance page's own context is as it was.
@@ -121,10 +122,10 @@ fn a_template_that_reads_the_relation_graph_is_rendered_again_when_the_graph_cha
 #[test]
 fn a_rebuild_without_changes_reuses_every_page() {
     let site = SiteTest::example();
-    let memo = Arc::new(PageMemo::default());
-    let first = site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+    let memo = Arc::new(BuildMemo::default());
+    let first = site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
     memo.finish_build(true);
-    let again = site.build_with(|o| o.pages = Some(Arc::clone(&memo)));
+    let again = site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
     let reused = memo.finish_build(true);
     let pages = first
         .output
@@ -132,5 +133,6 @@ fn a_rebuild_without_changes_reuses_every_page() {
         .filter(|k| k.ends_with(".html") && !k.starts_with("soeg/") || k.as_str() == "soeg/index.html")
         .count();
     assert_eq!(again.output, first.output);
-    assert_eq!(reused, pages, "pages rendered again although nothing changed");
+    assert_eq!(reused.pages, pages, "pages rendered again although nothing changed");
+    assert!(reused.bodies >= first.documents, "bodies rendered again although nothing changed: {reused:?}");
 }

@@ -7,7 +7,7 @@ use super::assemble::{Site, assemble};
 use super::checks;
 use super::graph::Graph;
 use super::links::{LinkContext, check_anchors};
-use super::memo::PageMemo;
+use super::memo::{BuildMemo, Memo};
 use super::output::OutputSet;
 use super::render::{Pages, Versions, Views, load_templates, register_graph, sitemap};
 use super::versions;
@@ -33,8 +33,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The day statuses and review dates are judged by (default: today, or `SOURCE_DATE_EPOCH`).
     pub today: Option<Date>,
-    /// Pages of earlier builds to reuse when nothing they are made from changed (`serve`).
-    pub pages: Option<Arc<PageMemo>>,
+    /// Pages and bodies of earlier builds, reused when nothing they are made from changed (`serve`).
+    pub memo: Option<Arc<BuildMemo>>,
 }
 
 /// The result of a build: the output (empty if there were errors) and every problem.
@@ -114,7 +114,8 @@ pub fn build(opts: &BuildOptions) -> Built {
         history_complete: history.complete,
         table_word: if site.config.language == "en" { "Table" } else { "Tabel" },
     };
-    let rendered = render_bodies(&site, &links);
+    let bodies = opts.memo.as_deref().map(|m| (&m.bodies, link_salt(&site, &loaded.drafts, &history)));
+    let rendered = render_bodies(&site, &links, bodies);
     for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
         built.external.extend(r.external.iter().map(|(url, pos)| ExternalLink {
@@ -128,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     let graph = Graph::build(&site, &rendered);
     built.diags.extend(checks::check(&site, &rendered, &graph));
     built.diags.extend(checks::reviews(&site, today));
-    let old = versions::render_old(&site, &history.docs, &links);
+    let old = versions::render_old(&site, &history.docs, &links, bodies);
     lap(&mut built, "markdown");
     let theme = assets::layouts(root).and_then(|l| Ok((l, assets::assets(root)?)));
     let (layouts, asset_files) = match theme {
@@ -148,7 +149,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         output.insert(name, bytes);
     }
     let minify = site.config.minify;
-    let memo = opts.pages.as_deref().map(|m| (m, page_salt(&layouts, minify, &graph_hash)));
+    let memo = opts.memo.as_deref().map(|m| (&m.pages, page_salt(&layouts, minify, &graph_hash)));
     let versions = Versions { history: &history.docs, old: &old, today };
     let views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
     let (pages, mut diags) = views.all_pages(&rendered);
@@ -189,7 +190,30 @@ fn page_salt(layouts: &assets::Files, minify: bool, graph: &blake3::Hash) -> bla
     h.finalize()
 }
 
-fn render_bodies(site: &Site, links: &LinkContext<'_>) -> Vec<Rendered> {
+/// Bodies of earlier builds with the salt of what links can point at in this one.
+pub type Bodies<'a> = Option<(&'a Memo<Arc<Rendered>>, blake3::Hash)>;
+
+/// Render one body, or take it from the memo when its text and everything its
+/// links can point at are as they were.
+pub fn render_body(
+    memo: Bodies<'_>,
+    page_url: &str,
+    rel: &Path,
+    src: &markdown::Source<'_>,
+    resolve: impl FnOnce() -> Rendered,
+) -> Rendered {
+    let key = memo.map(|(m, salt)| (m, BuildMemo::body_key(&salt, page_url, rel, src.text)));
+    if let Some(r) = key.as_ref().and_then(|(m, k)| m.get(k)) {
+        return (*r).clone();
+    }
+    let r = resolve();
+    if let Some((m, k)) = key {
+        m.put(k, Arc::new(r.clone()));
+    }
+    r
+}
+
+fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<Rendered> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
@@ -201,9 +225,35 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>) -> Vec<Rendered> {
                 body_pos: d.body_pos,
                 table_word: links.table_word,
             };
-            markdown::render_with(&src, &links.at(i, None), &site.config.raw_html)
+            render_body(memo, &d.url, &d.rel, &src, || {
+                markdown::render_with(&src, &links.at(i, None), &site.config.raw_html)
+            })
         })
         .collect()
+}
+
+/// Everything a body's links can resolve against: the configuration, every
+/// document's path and front matter, the drafts, and the published versions.
+fn link_salt(site: &Site, drafts: &[crate::content::Document], history: &crate::history::History) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut part = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(format!("{:?}", site.config).as_bytes());
+    for d in site.docs.iter().chain(drafts) {
+        part(d.rel.as_os_str().as_encoded_bytes());
+        part(d.text[..d.body_start.min(d.text.len())].as_bytes());
+    }
+    part(&[u8::from(history.complete)]);
+    for doc in &history.docs {
+        for v in &doc.versions {
+            part(v.version.as_bytes());
+            part(&[u8::from(v.text.is_some())]);
+        }
+        part(b"\0");
+    }
+    h.finalize()
 }
 
 /// Deeper nesting than this is written unminified: minify-html recurses once

@@ -1,35 +1,103 @@
-//! Pages remembered between builds of one process (`pactum serve`).
+//! Work remembered between builds of one process (`pactum serve`).
 //!
-//! A page is a pure function of its template set, its template and its
-//! context (plus the site-wide relation graph templates may call up and the
-//! minify setting, folded into a per-build salt). The memo keeps each page's
-//! final bytes under the blake3 hash of all of that, so a rebuild renders
-//! and minifies only pages whose context changed; a test compares such
-//! rebuilds with clean builds after random edits.
+//! Two things are kept, each under the blake3 hash of everything it is made
+//! from, so a rebuild redoes only what an edit touched:
+//!
+//! - finished pages: a page is a pure function of its template set, its
+//!   template and its context (plus the minify setting and, when a template
+//!   calls it, the site-wide relation graph, folded into a per-build salt);
+//! - rendered bodies: a body is a pure function of its file's path and text
+//!   and of what its links can point at, which is every document's path and
+//!   front matter, the drafts, the published versions and the configuration.
+//!
+//! `tests/memo.rs` compares rebuilds that reuse both with clean builds after
+//! random edits.
 
+use crate::markdown::Rendered;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-type Key = [u8; 32];
+pub type Key = [u8; 32];
 
-/// Final page bytes by what they were made from.
-#[derive(Default)]
-pub struct PageMemo {
-    pages: Mutex<HashMap<Key, Arc<[u8]>>>,
+/// Values by the hash of what they were made from; values no build asked
+/// for are forgotten at the end of the next successful build.
+pub struct Memo<V> {
+    values: Mutex<HashMap<Key, V>>,
     used: Mutex<HashSet<Key>>,
-    hits: std::sync::atomic::AtomicUsize,
+    hits: AtomicUsize,
 }
 
-impl std::fmt::Debug for PageMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.pages.lock().map_or(0, |p| p.len());
-        write!(f, "PageMemo({n} pages)")
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo { values: Mutex::default(), used: Mutex::default(), hits: AtomicUsize::new(0) }
     }
 }
 
-impl PageMemo {
-    /// The key of a page: the build's salt, the template name and the context.
-    pub fn key(salt: &blake3::Hash, template: &str, ctx: &tera::Context) -> Key {
+impl<V> Memo<V> {
+    fn len(&self) -> usize {
+        self.values.lock().map_or(0, |v| v.len())
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    pub fn get(&self, key: &Key) -> Option<V> {
+        let value = self.values.lock().ok()?.get(key).cloned();
+        if value.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            self.used.lock().ok()?.insert(*key);
+        }
+        value
+    }
+
+    pub fn put(&self, key: Key, value: V) {
+        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
+            values.insert(key, value);
+            used.insert(key);
+        }
+    }
+
+    /// Forget what this build did not use (after a failed build nothing is
+    /// forgotten: the fix usually brings it back). Returns the reuse count.
+    fn finish_build(&self, succeeded: bool) -> usize {
+        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
+            if succeeded {
+                values.retain(|k, _| used.contains(k));
+            }
+            used.clear();
+        }
+        self.hits.swap(0, Ordering::Relaxed)
+    }
+}
+
+/// Everything a `serve` process keeps between builds.
+#[derive(Default)]
+pub struct BuildMemo {
+    pub pages: Memo<Arc<[u8]>>,
+    pub bodies: Memo<Arc<Rendered>>,
+}
+
+impl std::fmt::Debug for BuildMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BuildMemo({} pages, {} bodies)", self.pages.len(), self.bodies.len())
+    }
+}
+
+/// What a build took from the memo.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reused {
+    pub pages: usize,
+    pub bodies: usize,
+}
+
+impl BuildMemo {
+    /// Call after each build.
+    pub fn finish_build(&self, succeeded: bool) -> Reused {
+        Reused { pages: self.pages.finish_build(succeeded), bodies: self.bodies.finish_build(succeeded) }
+    }
+
+    /// The key of a page: the salt, the template name and the context.
+    pub fn page_key(salt: &blake3::Hash, template: &str, ctx: &tera::Context) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(salt.as_bytes());
         h.update(template.as_bytes());
@@ -44,33 +112,14 @@ impl PageMemo {
         *h.finalize().as_bytes()
     }
 
-    pub fn get(&self, key: &Key) -> Option<Vec<u8>> {
-        let page = self.pages.lock().ok()?.get(key).map(|p| p.to_vec());
-        if page.is_some() {
-            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.used.lock().ok()?.insert(*key);
+    /// The key of a body: the link salt, the page it is shown on, and its file's path and text.
+    pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, text: &str) -> Key {
+        let mut h = blake3::Hasher::new();
+        h.update(salt.as_bytes());
+        for part in [page_url.as_bytes(), rel.as_os_str().as_encoded_bytes(), text.as_bytes()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
         }
-        page
-    }
-
-    pub fn put(&self, key: Key, page: &[u8]) {
-        if let (Ok(mut pages), Ok(mut used)) = (self.pages.lock(), self.used.lock()) {
-            pages.insert(key, page.into());
-            used.insert(key);
-        }
-    }
-
-    /// After a build: forget pages it did not produce, so memory stays the
-    /// size of one site. Returns how many pages came from the memo. After a
-    /// failed build nothing is forgotten: its site is not the one served, and
-    /// the fix usually brings the old pages back.
-    pub fn finish_build(&self, succeeded: bool) -> usize {
-        if let (Ok(mut pages), Ok(mut used)) = (self.pages.lock(), self.used.lock()) {
-            if succeeded {
-                pages.retain(|k, _| used.contains(k));
-            }
-            used.clear();
-        }
-        self.hits.swap(0, std::sync::atomic::Ordering::Relaxed)
+        *h.finalize().as_bytes()
     }
 }

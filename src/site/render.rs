@@ -5,7 +5,7 @@ use super::assemble::{Group, ORGS_FOLDER, Site, TAGS_FOLDER};
 use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
-use super::memo::PageMemo;
+use super::memo::{BuildMemo, Memo};
 use super::versions::OldBody;
 use crate::assets;
 use crate::content::{Document, Kind};
@@ -174,7 +174,7 @@ pub struct Views<'a> {
 /// builds when there is a memo (with the salt of this build's templates).
 pub struct Pages<'a> {
     pub minify: bool,
-    pub memo: Option<(&'a PageMemo, blake3::Hash)>,
+    pub memo: Option<(&'a Memo<Arc<[u8]>>, blake3::Hash)>,
 }
 
 /// Version history for the pages: published versions, rendered old bodies,
@@ -276,14 +276,14 @@ impl<'a> Views<'a> {
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
     pub(super) fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<Vec<u8>, Diagnostic> {
-        let key = self.pages.memo.map(|(memo, salt)| (memo, PageMemo::key(&salt, template, ctx)));
+        let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, ctx)));
         if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
-            return Ok(page);
+            return Ok(page.to_vec());
         }
         let html = self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
         let page = if self.pages.minify { super::build::minify_html(html.as_bytes()) } else { html.into_bytes() };
         if let Some((memo, k)) = key {
-            memo.put(k, &page);
+            memo.put(k, page.as_slice().into());
         }
         Ok(page)
     }

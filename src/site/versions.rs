@@ -20,7 +20,12 @@ pub struct OldBody {
 
 /// Render every old version that has a text (the current one is the working tree).
 /// Problems in old texts are not reported: history is what it was.
-pub fn render_old(site: &Site, history: &[DocHistory], links: &LinkContext<'_>) -> Vec<Vec<OldBody>> {
+pub fn render_old(
+    site: &Site,
+    history: &[DocHistory],
+    links: &LinkContext<'_>,
+    memo: super::build::Bodies<'_>,
+) -> Vec<Vec<OldBody>> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
@@ -42,7 +47,9 @@ pub fn render_old(site: &Site, history: &[DocHistory], links: &LinkContext<'_>) 
                         body_pos: split.body_pos,
                         table_word: links.table_word,
                     };
-                    let rendered = markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html);
+                    let rendered = super::build::render_body(memo, &url, &doc.rel, &src, || {
+                        markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html)
+                    });
                     Some(OldBody { version: v.version.clone(), fm, rendered })
                 })
                 .collect()
