@@ -20,6 +20,49 @@ use std::sync::{Arc, Mutex};
 
 pub type Key = [u8; 32];
 
+/// Template variables that are the same on every page of a build.
+pub const SHARED: [&str; 5] = ["site", "t", "assets", "nav", "facets"];
+/// Every other variable a page's context may hold.
+pub const OWN: [&str; 16] = [
+    "root",
+    "page_url",
+    "breadcrumbs",
+    "doc",
+    "listing",
+    "facet",
+    "groups",
+    "intro",
+    "home_title",
+    "recent",
+    "kinds",
+    "az",
+    "canonical",
+    "versions",
+    "historic",
+    "diff",
+];
+
+/// Hash the named variables of `ctx`, through a buffer: serde writes many
+/// small pieces, blake3 prefers large ones. Writing into a hasher cannot
+/// fail, and a value that cannot be serialised could not be rendered either.
+fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, h);
+    for name in names {
+        match ctx.get(name) {
+            Some(value) => {
+                let _ = std::io::Write::write_all(&mut w, name.as_bytes());
+                let _ = std::io::Write::write_all(&mut w, b"=");
+                let _ = serde_json::to_writer(&mut w, value);
+                let _ = std::io::Write::write_all(&mut w, b"\n");
+            }
+            None => {
+                let _ = std::io::Write::write_all(&mut w, b"\n");
+            }
+        }
+    }
+    let _ = std::io::Write::flush(&mut w);
+}
+
 /// Values by the hash of what they were made from; values no build asked
 /// for are forgotten at the end of the next successful build.
 pub struct Memo<V> {
@@ -96,19 +139,33 @@ impl BuildMemo {
         Reused { pages: self.pages.finish_build(succeeded), bodies: self.bodies.finish_build(succeeded) }
     }
 
-    /// The key of a page: the salt, the template name and the context.
+    /// The salt of a build's pages (templates, settings) with the context
+    /// variables every page shares ([`SHARED`]), taken from any one page.
+    pub fn page_salt(build: &blake3::Hash, ctx: &tera::Context) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(build.as_bytes());
+        hash_vars(&mut h, &SHARED, ctx);
+        h.finalize()
+    }
+
+    /// The key of a page: the salt, the template name and the page's own
+    /// context variables ([`OWN`]).
     pub fn page_key(salt: &blake3::Hash, template: &str, ctx: &tera::Context) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(salt.as_bytes());
         h.update(template.as_bytes());
         h.update(&[0]);
-        // Buffered: serde writes many small pieces, blake3 prefers large ones.
-        // Writing into a hasher cannot fail; a context that cannot be
-        // serialised could not be rendered either.
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut h);
-        let _ = serde_json::to_writer(&mut w, &ctx.clone().into_json());
-        let _ = std::io::Write::flush(&mut w);
-        drop(w);
+        hash_vars(&mut h, &OWN, ctx);
+        // A variable in neither list would be left out of the key and its
+        // pages would go stale: debug builds (and so the tests) check.
+        #[cfg(debug_assertions)]
+        {
+            let all = ctx.clone().into_json();
+            let names: Vec<&String> = all.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+            let unknown: Vec<&&String> =
+                names.iter().filter(|n| !SHARED.contains(&n.as_str()) && !OWN.contains(&n.as_str())).collect();
+            assert!(unknown.is_empty(), "template variables the page memo does not know: {unknown:?}");
+        }
         *h.finalize().as_bytes()
     }
 

@@ -233,7 +233,13 @@ impl<'a> Views<'a> {
                 })
             })
             .collect();
-        Views { site, tera, layouts, graph, versions, pages, lang, t, assets: asset_urls, links, rows, nav }
+        let mut views =
+            Views { site, tera, layouts, graph, versions, pages, lang, t, assets: asset_urls, links, rows, nav };
+        // The variables all pages share are hashed once, into the salt.
+        if let Some((memo, salt)) = views.pages.memo {
+            views.pages.memo = Some((memo, BuildMemo::page_salt(&salt, &views.base("index.html", vec![]))));
+        }
+        views
     }
 
     pub(super) fn label(&self, key: &str) -> String {
