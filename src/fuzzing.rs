@@ -108,13 +108,7 @@ fn render(site: &crate::site::assemble::Site, i: usize) -> Rendered {
     let links =
         LinkContext { site, drafts: &[], drafts_ids: &[], history: &[], history_complete: true, table_word: "Tabel" };
     let d = &site.docs[i];
-    let src = markdown::Source {
-        file: &d.source,
-        text: &d.text,
-        body_start: d.body_start,
-        body_pos: d.body_pos,
-        table_word: links.table_word,
-    };
+    let src = d.markdown_source(links.table_word);
     markdown::render(&src, &links.at(i, None))
 }
 

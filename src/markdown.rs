@@ -404,8 +404,9 @@ impl TokenSink for Tokens {
     }
 }
 
-/// The tokens of `html` as the HTML tokenizer sees them (outside any raw-text element).
-fn tokens(html: &str) -> Vec<Token> {
+/// The tokens of `html` as the HTML tokenizer sees them (outside any raw-text
+/// element), parse errors left out.
+pub fn html_tokens(html: &str) -> Vec<Token> {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
     let tok = Tokenizer::new(Tokens(RefCell::default()), Default::default());
@@ -419,7 +420,7 @@ fn start_tags(html: &str) -> (Vec<html5ever::tokenizer::Tag>, String) {
     let mut tags = Vec::new();
     let mut text = String::new();
     let mut inside: Option<html5ever::LocalName> = None;
-    for t in tokens(html) {
+    for t in html_tokens(html) {
         match t {
             Token::TagToken(tag) => match &inside {
                 Some(name) => {
@@ -446,7 +447,7 @@ fn start_tags(html: &str) -> (Vec<html5ever::tokenizer::Tag>, String) {
 /// Whether `html` ends outside any tag, comment or declaration, so that text
 /// written after it is text.
 fn ends_in_text(html: &str) -> bool {
-    let toks = tokens(&format!("{html}{MARK}"));
+    let toks = html_tokens(&format!("{html}{MARK}"));
     matches!(
         toks.iter().rev().find(|t| !matches!(t, Token::EOFToken)),
         Some(Token::CharacterTokens(s)) if s.ends_with(MARK)
@@ -665,7 +666,7 @@ impl<'e> Renderer<'_, '_> {
 
         let policy = self.raw.sanitiser();
         let clean = policy.clean(&skeleton).to_string();
-        let out_tokens = tokens(&clean);
+        let out_tokens = html_tokens(&clean);
         let mut out_tags: HashMap<String, usize> = HashMap::new();
         let mut out_attrs: HashMap<(String, String), usize> = HashMap::new();
         for t in &out_tokens {
@@ -950,7 +951,7 @@ mod tests {
     /// handler or inline style, or a URL attribute with an unsafe scheme,
     /// as the HTML tokenizer (entities decoded) sees them.
     fn assert_inert(html: &str, input: &str) {
-        for t in tokens(html) {
+        for t in html_tokens(html) {
             let Token::TagToken(tag) = t else { continue };
             let name = &*tag.name;
             assert!(

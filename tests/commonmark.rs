@@ -6,16 +6,14 @@
 //! normalisation that removes only differences without meaning. Plus cmark's
 //! pathological inputs, each under a time bound.
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+use html5ever::tokenizer::{TagKind, Token};
 use pactum::config::Config;
 use pactum::content::load::parse_document;
-use pactum::markdown::{self, RawHtml};
+use pactum::markdown::{self, RawHtml, html_tokens};
 use pactum::site::assemble::assemble;
 use pactum::site::build::minify_html;
 use pactum::site::links::LinkContext;
 use serde::Deserialize;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -51,13 +49,7 @@ fn pipeline(markdown: &str, raw: &RawHtml) -> (String, Vec<&'static str>) {
         table_word: "Tabel",
     };
     let d = &site.docs[0];
-    let src = markdown::Source {
-        file: &d.source,
-        text: &d.text,
-        body_start: d.body_start,
-        body_pos: d.body_pos,
-        table_word: links.table_word,
-    };
+    let src = d.markdown_source(links.table_word);
     let r = markdown::render_with(&src, &links.at(0, None), &site.config.raw_html);
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n<title>Spec</title>\n</head>\n\
@@ -72,31 +64,12 @@ fn pipeline(markdown: &str, raw: &RawHtml) -> (String, Vec<&'static str>) {
     (body.to_string(), r.diags.iter().map(|d| d.code).collect())
 }
 
-struct Tokens(RefCell<Vec<Token>>);
-
-impl TokenSink for Tokens {
-    type Handle = ();
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        self.0.borrow_mut().push(token);
-        TokenSinkResult::Continue
-    }
-}
-
-fn tokens(html: &str) -> Vec<Token> {
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(Tokens(RefCell::default()), Default::default());
-    let _ = tok.feed(&input);
-    tok.end();
-    tok.sink.0.take()
-}
-
 /// `html` as a browser builds it (HTML5 tree construction: implied
 /// `<tbody>`, unclosed elements closed, stray end tags dropped) and writes
 /// it back out. ammonia is used only as the parser and serialiser here:
 /// every tag, attribute and URL scheme of the input is allowed.
 fn as_parsed(html: &str) -> String {
-    let toks = tokens(html);
+    let toks = html_tokens(html);
     // Elements the parser may add by itself.
     let mut tags: HashSet<String> = ["tbody", "colgroup"].map(String::from).into();
     let mut schemes: HashSet<String> = HashSet::new();
@@ -190,7 +163,7 @@ fn normalise(html: &str, ours: bool) -> String {
     let mut divs: Vec<bool> = Vec::new();
     let mut pre = 0usize;
     let mut after_pre_start = false;
-    for t in tokens(&html) {
+    for t in html_tokens(&html) {
         match t {
             Token::TagToken(tag) => {
                 let name = tag.name.to_string();

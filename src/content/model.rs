@@ -168,4 +168,15 @@ impl Document {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
+
+    /// The body as the markdown renderer takes it (`table_word` labels tables).
+    pub fn markdown_source<'a>(&'a self, table_word: &'a str) -> crate::markdown::Source<'a> {
+        crate::markdown::Source {
+            file: &self.source,
+            text: &self.text,
+            body_start: self.body_start,
+            body_pos: self.body_pos,
+            table_word,
+        }
+    }
 }

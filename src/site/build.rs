@@ -218,13 +218,7 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<
         .into_par_iter()
         .map(|i| {
             let d = &site.docs[i];
-            let src = markdown::Source {
-                file: &d.source,
-                text: &d.text,
-                body_start: d.body_start,
-                body_pos: d.body_pos,
-                table_word: links.table_word,
-            };
+            let src = d.markdown_source(links.table_word);
             render_body(memo, &d.url, &d.rel, &src, || {
                 markdown::render_with(&src, &links.at(i, None), &site.config.raw_html)
             })
