@@ -292,15 +292,7 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
                     continue;
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = r.safe_url(dest_url, range.start);
-                rewritten.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
+            Event::Start(image @ Tag::Image { .. }) => rewritten.push(r.safe_image(image, range.start)),
             Event::Html(h) | Event::InlineHtml(h) => r.raw_html(h.clone(), range.start, &mut rewritten),
             Event::TaskListMarker(checked) => {
                 let c = if *checked { " checked=\"\"" } else { "" };
@@ -546,15 +538,7 @@ impl<'e> Renderer<'_, '_> {
                         id: id.clone(),
                     }));
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    let dest = self.safe_url(dest_url, range.start);
-                    evs.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: dest.into(),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
+                Event::Start(image @ Tag::Image { .. }) => evs.push(self.safe_image(image, range.start)),
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Raw HTML in a heading is not part of its title; it is still shown.
                     let before = self.out.text.len();
@@ -836,6 +820,13 @@ impl<'e> Renderer<'_, '_> {
     }
 
     /// Refuse `javascript:` and other dangerous schemes in every disguise.
+    /// An image's start event with its URL checked like a link's (anywhere, also in headings).
+    fn safe_image<'x>(&mut self, image: &Tag<'x>, offset: usize) -> Event<'x> {
+        let Tag::Image { link_type, dest_url, title, id } = image else { return Event::Start(image.clone()) };
+        let dest = self.safe_url(dest_url, offset);
+        Event::Start(Tag::Image { link_type: *link_type, dest_url: dest.into(), title: title.clone(), id: id.clone() })
+    }
+
     fn safe_url(&mut self, dest: &str, offset: usize) -> String {
         if is_safe_url(dest) {
             return dest.to_string();
