@@ -182,7 +182,9 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // On a tie the first in sorted order, so that the answer does not
+        // depend on the candidates' order (they often come from a HashMap).
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
@@ -229,5 +231,8 @@ mod tests {
         let keys = ["title", "summary", "status"];
         assert_eq!(did_you_mean("tittle", keys), Some("title"));
         assert_eq!(did_you_mean("xyz", keys), None);
+        for order in [["omdoebt-2.md", "omdoebt-0.md"], ["omdoebt-0.md", "omdoebt-2.md"]] {
+            assert_eq!(did_you_mean("omdoebt.md", order), Some("omdoebt-0.md"), "ties do not depend on order");
+        }
     }
 }
