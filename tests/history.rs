@@ -88,7 +88,7 @@ fn every_version_gets_a_page_and_typo_commits_are_not_versions() {
     assert!(v1.contains("inden for max 3 hverdage."), "text as of the last commit with 1.0 (after the typo fix)");
     assert!(v1.contains("Historisk version 1.0"), "{v1}");
     assert!(v1.contains("<a href=../../../../aftaler/sam-bo/index.html>3.0</a>"), "banner links the version in force");
-    assert!(v1.contains("<link href=../../../../aftaler/sam-bo/index.html rel=canonical>"), "canonical");
+    assert!(v1.contains("<link rel=canonical href=../../../../aftaler/sam-bo/index.html>"), "canonical");
     let current = page(&built, "aftaler/sam-bo/index.html");
     assert!(current.contains("(udkast)"), "uncommitted edits are the current text");
     assert!(current.contains("historik/index.html"), "the current page links its history");

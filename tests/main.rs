@@ -8,6 +8,7 @@ mod errors;
 mod history;
 mod links;
 mod memo;
+mod minify;
 mod robust;
 mod search;
 mod serve;

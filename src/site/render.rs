@@ -287,7 +287,7 @@ impl<'a> Views<'a> {
             return Ok(page.to_vec());
         }
         let html = self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
-        let page = if self.pages.minify { super::build::minify_html(html.as_bytes()) } else { html.into_bytes() };
+        let page = if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() };
         if let Some((memo, k)) = key {
             memo.put(k, page.as_slice().into());
         }
