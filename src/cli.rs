@@ -239,8 +239,12 @@ fn last_format_matches(last: &unchanged::Record, format: Format) -> bool {
 }
 
 fn print_timings(built: &Built, write: std::time::Duration) {
-    for (name, d) in built.timings.iter().chain([("write", write)].iter()) {
-        let note = match *name {
+    let written = crate::site::build::Lap { name: "write", took: write, memory: crate::site::build::Memory::now() };
+    for lap in built.timings.iter().chain([&written]) {
+        let (name, d) = (lap.name, lap.took);
+        let mb = |b: u64| b / 1_000_000;
+        let memory = lap.memory.map_or(String::new(), |m| format!("  {:>5} MB ({} MB peak)", mb(m.now), mb(m.peak)));
+        let note = match name {
             "history" => format!(
                 "  ({} commits compared, {} blobs parsed; the rest from {})",
                 built.history.commits,
@@ -249,7 +253,7 @@ fn print_timings(built: &Built, write: std::time::Duration) {
             ),
             _ => String::new(),
         };
-        eprintln!("  {name:<10} {:>8.1} ms{note}", d.as_secs_f64() * 1000.0);
+        eprintln!("  {name:<10} {:>8.1} ms{memory}{note}", d.as_secs_f64() * 1000.0);
     }
 }
 
@@ -273,7 +277,7 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                 if errors.is_empty() {
                     s.site = Arc::new(built.output);
                     let phases: Vec<String> =
-                        built.timings.iter().map(|(name, d)| format!("{name} {}", d.as_millis())).collect();
+                        built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
                         "rebuilt {} documents in {} ms ({}; {} pages and {} bodies unchanged)",
                         built.documents,

@@ -45,7 +45,7 @@ pub struct Built {
     pub documents: usize,
     /// Every external link of every document (checked only by `check --external`).
     pub external: Vec<ExternalLink>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Lap>,
     /// What reading the version history cost (commits compared, blobs parsed).
     pub history: crate::history::Stats,
 }
@@ -63,12 +63,41 @@ impl Built {
     }
 }
 
+/// One phase of a build, for `pactum build --timings`.
+#[derive(Debug, Clone)]
+pub struct Lap {
+    pub name: &'static str,
+    pub took: Duration,
+    /// The process's memory when the phase ended (Linux only).
+    pub memory: Option<Memory>,
+}
+
+/// Resident memory of this process, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub now: u64,
+    /// The highest so far.
+    pub peak: u64,
+}
+
+impl Memory {
+    /// `VmRSS` and `VmHWM` from /proc/self/status; None where there is none.
+    pub fn now() -> Option<Memory> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let kb = |key: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(key))?;
+            Some(line[key.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
+        };
+        Some(Memory { now: kb("VmRSS:")?, peak: kb("VmHWM:")? })
+    }
+}
+
 /// Build the site under `opts.root` into memory.
 pub fn build(opts: &BuildOptions) -> Built {
     let mut built = Built::default();
     let mut clock = Instant::now();
     let mut lap = |built: &mut Built, name: &'static str| {
-        built.timings.push((name, clock.elapsed()));
+        built.timings.push(Lap { name, took: clock.elapsed(), memory: Memory::now() });
         clock = Instant::now();
     };
     let root = &opts.root;
@@ -115,7 +144,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         table_word: if site.config.language == "en" { "Table" } else { "Tabel" },
     };
     let bodies = opts.memo.as_deref().map(|m| (&m.bodies, link_salt(&site, &loaded.drafts, &history)));
-    let rendered = render_bodies(&site, &links, bodies);
+    let mut rendered = render_bodies(&site, &links, bodies);
     for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
         built.external.extend(r.external.iter().map(|(url, pos)| ExternalLink {
@@ -154,9 +183,17 @@ pub fn build(opts: &BuildOptions) -> Built {
     let views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
+    let feed_title = views.t_get("feed_title");
+    drop(views);
+    drop(old);
+    drop(graph);
     lap(&mut built, "render");
     if built.has_errors() {
         return built.fail(Vec::new());
+    }
+    // The pages hold the bodies' HTML now; search reads only text and sections.
+    for r in &mut rendered {
+        r.html = String::new();
     }
     output.extend(crate::search::files(&site, &rendered));
     lap(&mut built, "search");
@@ -165,7 +202,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         urls.sort();
         output.insert("sitemap.xml".into(), sitemap(&site.config.base_url, &urls).into_bytes());
     }
-    output.insert("feed.xml".into(), versions::feed(&site, &history.docs, &views.t_get("feed_title")).into_bytes());
+    output.insert("feed.xml".into(), versions::feed(&site, &history.docs, &feed_title).into_bytes());
     output.extend(pages);
     built.output = output;
     diag::sort(&mut built.diags);
