@@ -240,10 +240,15 @@ fn last_format_matches(last: &unchanged::Record, format: Format) -> bool {
 
 fn print_timings(built: &Built, write: std::time::Duration) {
     let written = crate::site::build::Lap { name: "write", took: write, memory: crate::site::build::Memory::now() };
+    let mut cpu_before = std::time::Duration::ZERO;
     for lap in built.timings.iter().chain([&written]) {
         let (name, d) = (lap.name, lap.took);
         let mb = |b: u64| b / 1_000_000;
-        let memory = lap.memory.map_or(String::new(), |m| format!("  {:>5} MB ({} MB peak)", mb(m.now), mb(m.peak)));
+        let memory = lap.memory.map_or(String::new(), |m| {
+            let cpu = m.cpu.saturating_sub(cpu_before);
+            cpu_before = m.cpu;
+            format!("  cpu {:>6} ms  {:>5} MB ({} MB peak)", cpu.as_millis(), mb(m.now), mb(m.peak))
+        });
         let note = match name {
             "history" => format!(
                 "  ({} commits compared, {} blobs parsed; the rest from {})",

@@ -72,12 +72,14 @@ pub struct Lap {
     pub memory: Option<Memory>,
 }
 
-/// Resident memory of this process, in bytes.
+/// Resident memory of this process, in bytes, and the CPU time it has used.
 #[derive(Debug, Clone, Copy)]
 pub struct Memory {
     pub now: u64,
     /// The highest so far.
     pub peak: u64,
+    /// User + system time of all threads so far.
+    pub cpu: Duration,
 }
 
 impl Memory {
@@ -88,7 +90,12 @@ impl Memory {
             let line = status.lines().find(|l| l.starts_with(key))?;
             Some(line[key.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
         };
-        Some(Memory { now: kb("VmRSS:")?, peak: kb("VmHWM:")? })
+        // /proc/self/stat: utime and stime are fields 14 and 15, in clock ticks
+        // (100 per second on Linux); field 2 may contain spaces, so count after `)`.
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
+        let ticks = fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+        Some(Memory { now: kb("VmRSS:")?, peak: kb("VmHWM:")?, cpu: Duration::from_millis(ticks * 10) })
     }
 }
 
