@@ -5,6 +5,7 @@
 //! The folder keeps a manifest of what pactum wrote; only files listed there
 //! are ever removed, so a wrong `--output-dir` cannot delete a user's files.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -104,27 +105,29 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
     };
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut stats = WriteStats::default();
-    let mut changed = Vec::new();
-    for (rel, bytes) in set {
-        let path = out.join(checked(rel)?);
-        if std::fs::read(&path).is_ok_and(|old| &old == bytes) {
-            stats.unchanged += 1;
-        } else {
-            changed.push((path, bytes));
-        }
-    }
+    let paths = set.iter().map(|(rel, bytes)| Ok((out.join(checked(rel)?), bytes.as_slice())));
+    let paths: Vec<(PathBuf, &[u8])> = paths.collect::<Result<_, OutputError>>()?;
+    // Files are compared, staged and renamed on all cores; the order of
+    // `set` still decides which error is reported.
+    let changed: Vec<(PathBuf, &[u8])> =
+        paths.into_par_iter().filter(|(path, bytes)| !same_file(path, bytes)).collect();
+    stats.unchanged = set.len() - changed.len();
     // Stage every changed file as a temp file beside its target first. If one
     // cannot be written (permission, disk full, file too large), the staged
     // files are removed and the previous output is left exactly as it was.
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(changed.len());
-    for (path, bytes) in changed {
-        match stage(out, &path, bytes) {
-            Ok(tmp) => staged.push((tmp, path)),
-            Err(e) => {
-                discard(out, &staged);
-                return Err(e);
-            }
+    let results: Vec<Result<(PathBuf, PathBuf), OutputError>> =
+        changed.into_par_iter().map(|(path, bytes)| stage(out, &path, bytes).map(|tmp| (tmp, path))).collect();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(results.len());
+    let mut failed = None;
+    for r in results {
+        match r {
+            Ok(s) => staged.push(s),
+            Err(e) => failed = failed.or(Some(e)),
         }
+    }
+    if let Some(e) = failed {
+        discard(out, &staged);
+        return Err(e);
     }
     // List the new files in the manifest before they appear, so that even an
     // interrupted write leaves nothing a later build would not clean up.
@@ -138,13 +141,18 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
             return Err(e);
         }
     }
-    for (i, (tmp, path)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            discard(out, &staged[i..]);
-            return Err(OutputError::Io { path: path.clone(), source: e });
-        }
-        stats.written += 1;
+    let renamed: Vec<Result<(), OutputError>> = staged
+        .par_iter()
+        .map(|(tmp, path)| std::fs::rename(tmp, path).map_err(|e| OutputError::Io { path: path.clone(), source: e }))
+        .collect();
+    // Those renamed are in place; the temp files of the others go.
+    let left: Vec<(PathBuf, PathBuf)> =
+        staged.iter().zip(&renamed).filter(|(_, r)| r.is_err()).map(|(s, _)| s.clone()).collect();
+    if let Some(e) = renamed.into_iter().find_map(Result::err) {
+        discard(out, &left);
+        return Err(e);
     }
+    stats.written = staged.len();
     for rel in previous.iter().filter(|r| !set.contains_key(*r)) {
         let path = out.join(rel);
         match std::fs::remove_file(&path) {
@@ -158,6 +166,12 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
         write_atomic(out, &manifest_path, manifest.as_bytes())?;
     }
     Ok(stats)
+}
+
+/// Whether the file at `path` holds `bytes` already (its length is checked first).
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// The temp file `path` is staged in: `.name.pactum-tmp` beside it.
