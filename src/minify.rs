@@ -134,7 +134,11 @@ fn text(html: &[u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> usi
         let after_space = if out.len() == start { first && trims } else { out.last() == Some(&b' ') };
         push_text(&html[i..end], space, after_space, out);
         i = end;
-        match (i < html.len()).then(|| tag(html, i)) {
+        // Only a comment or a lone `<` continues the text; look no further for a tag.
+        let rest = &html[i..];
+        let continues = rest.starts_with(b"<!--")
+            || rest.get(1).is_some_and(|&b| !(b.is_ascii_alphabetic() || b"/!?".contains(&b)));
+        match (continues || rest.len() == 1).then(|| tag(html, i)) {
             Some(Tag::Comment(after)) => {
                 if glued(out) {
                     out.extend_from_slice(&html[i..after]);
@@ -149,11 +153,14 @@ fn text(html: &[u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> usi
         }
     }
     if trims {
-        let last = match (i < html.len()).then(|| tag(html, i)) {
-            Some(Tag::End { name, .. }) => stack.last().is_some_and(|o| o.name.eq_ignore_ascii_case(name)),
-            None => true,
-            _ => false,
-        };
+        // Last if the parent's end tag follows (or nothing does).
+        let last = i == html.len()
+            || stack.last().is_some_and(|o| {
+                let after = i + 2 + o.name.len();
+                html[i..].starts_with(b"</")
+                    && html.get(i + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(o.name))
+                    && html.get(after).is_some_and(|&b| is_space(b) || b == b'>' || b == b'/')
+            });
         let whole_space = out.len() == start + 1 && out[start] == b' ';
         if (last || (whole_space && space == Space::Layout)) && out.len() > start && out.last() == Some(&b' ') {
             out.pop();
@@ -184,16 +191,21 @@ fn push_text(text: &[u8], space: Space, after_space: bool, out: &mut Vec<u8>) {
         return;
     }
     let mut in_space = after_space;
-    for &b in text {
-        if is_space(b) {
-            if !in_space {
-                out.push(b' ');
-                in_space = true;
-            }
-        } else {
-            out.push(b);
+    let mut i = 0;
+    while i < text.len() {
+        // Copy the next word whole, then one space for the whitespace after it.
+        let word = text[i..].iter().position(|&b| is_space(b)).unwrap_or(text.len() - i);
+        if word > 0 {
+            out.extend_from_slice(&text[i..i + word]);
             in_space = false;
+            i += word;
         }
+        let gap = text[i..].iter().position(|&b| !is_space(b)).unwrap_or(text.len() - i);
+        if gap > 0 && !in_space {
+            out.push(b' ');
+            in_space = true;
+        }
+        i += gap;
     }
 }
 
