@@ -121,7 +121,7 @@ impl Views<'_> {
         let mut ctx = self.base(&url, self.doc_crumbs(i, true));
         ctx.insert("doc", &json!({ "id": d.id, "title": d.fm.title, "url": d.url, "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()), "version": d.fm.version }));
         ctx.insert("versions", &versions);
-        Ok((url.clone(), self.render("history.html", &ctx, &url)?))
+        Ok((url.clone(), self.render("history.html", ctx, &url)?))
     }
 
     fn date(&self, d: Date) -> Value {
@@ -161,7 +161,7 @@ impl Views<'_> {
             "historic",
             &json!({ "version": old.version, "current_version": d.fm.version, "current_url": d.url }),
         );
-        Ok((url.clone(), self.render(&self.doc_template(d), &ctx, &url)?))
+        Ok((url.clone(), self.render(&self.doc_template(d), ctx, &url)?))
     }
 
     fn diff_page(&self, i: usize, k: usize, current: &Rendered) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -187,7 +187,7 @@ impl Views<'_> {
                 "sections": sections,
             }),
         );
-        Ok((url.clone(), self.render("diff.html", &ctx, &url)?))
+        Ok((url.clone(), self.render("diff.html", ctx, &url)?))
     }
 }
 

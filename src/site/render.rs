@@ -166,6 +166,9 @@ pub struct Views<'a> {
     links: Vec<LinkView>,
     rows: Vec<RowView>,
     nav: Vec<Value>,
+    /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
+    /// page's own only when it is rendered.
+    shared: Context,
     pub(super) versions: Versions<'a>,
     pages: Pages<'a>,
 }
@@ -233,30 +236,33 @@ impl<'a> Views<'a> {
                 })
             })
             .collect();
-        let mut views =
-            Views { site, tera, layouts, graph, versions, pages, lang, t, assets: asset_urls, links, rows, nav };
+        let shared = Context::new();
+        let mut views = Views {
+            site,
+            tera,
+            layouts,
+            graph,
+            versions,
+            pages,
+            lang,
+            t,
+            assets: asset_urls,
+            links,
+            rows,
+            nav,
+            shared,
+        };
+        views.shared = views.shared_context();
         // The variables all pages share are hashed once, into the salt.
         if let Some((memo, salt)) = views.pages.memo {
-            views.pages.memo = Some((memo, BuildMemo::page_salt(&salt, &views.base("index.html", vec![]))));
+            views.pages.memo = Some((memo, BuildMemo::page_salt(&salt, &views.shared)));
         }
         views
     }
 
-    pub(super) fn label(&self, key: &str) -> String {
-        self.t.get(key).copied().unwrap_or("").to_string()
-    }
-
-    /// A UI string of the site language.
-    pub fn t_get(&self, key: &str) -> String {
-        self.label(key)
-    }
-
-    /// The variables every page has.
-    pub(super) fn base(&self, url: &str, breadcrumbs: Vec<Value>) -> Context {
+    fn shared_context(&self) -> Context {
         let c = &self.site.config;
         let mut ctx = Context::new();
-        ctx.insert("root", &root_of(url));
-        ctx.insert("page_url", url);
         ctx.insert(
             "site",
             &json!({
@@ -268,6 +274,24 @@ impl<'a> Views<'a> {
         ctx.insert("assets", &self.assets);
         ctx.insert("nav", &self.nav);
         ctx.insert("facets", &Facet::ALL.map(|f| self.facet_view(f)));
+        ctx
+    }
+
+    pub(super) fn label(&self, key: &str) -> String {
+        self.t.get(key).copied().unwrap_or("").to_string()
+    }
+
+    /// A UI string of the site language.
+    pub fn t_get(&self, key: &str) -> String {
+        self.label(key)
+    }
+
+    /// The variables every page has that depend on the page (the shared
+    /// ones are added by [`Views::render`]).
+    pub(super) fn base(&self, url: &str, breadcrumbs: Vec<Value>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &root_of(url));
+        ctx.insert("page_url", url);
         ctx.insert("breadcrumbs", &breadcrumbs);
         ctx
     }
@@ -281,12 +305,13 @@ impl<'a> Views<'a> {
     }
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
-    pub(super) fn render(&self, template: &str, ctx: &Context, url: &str) -> Result<Vec<u8>, Diagnostic> {
-        let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, ctx)));
+    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Vec<u8>, Diagnostic> {
+        let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, &ctx)));
         if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
             return Ok(page.to_vec());
         }
-        let html = self.tera.render(template, ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
+        ctx.extend(self.shared.clone());
+        let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
         let page = if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() };
         if let Some((memo, k)) = key {
             memo.put(k, page.as_slice().into());
@@ -299,7 +324,7 @@ impl<'a> Views<'a> {
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
         ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
-        self.render(&self.doc_template(d), &ctx, &d.url)
+        self.render(&self.doc_template(d), ctx, &d.url)
     }
 
     /// Front page, kind listing, the parents, and (for pages under a
@@ -417,7 +442,7 @@ impl<'a> Views<'a> {
                 "intro": "", "kind": kind.name(), "docs": self.sorted_rows(docs),
             }),
         );
-        self.render("listing.html", &ctx, &url)
+        self.render("listing.html", ctx, &url)
     }
 
     /// The index of a facet: every tag, or every organisation.
@@ -431,7 +456,7 @@ impl<'a> Views<'a> {
             .collect();
         ctx.insert("facet", &self.facet_view(facet));
         ctx.insert("groups", &groups);
-        self.render("groups.html", &ctx, &url)
+        self.render("groups.html", ctx, &url)
     }
 
     /// The page of one tag or organisation.
@@ -447,7 +472,7 @@ impl<'a> Views<'a> {
                 "intro": "", "kind": "", "docs": self.sorted_rows(group.docs.iter().copied()),
             }),
         );
-        self.render("group.html", &ctx, &group.url)
+        self.render("group.html", ctx, &group.url)
     }
 
     fn facet_view(&self, facet: Facet) -> Value {
@@ -482,7 +507,7 @@ impl<'a> Views<'a> {
         ctx.insert("home_title", &title);
         ctx.insert("recent", &recent.iter().map(|&i| self.rows[i].clone()).collect::<Vec<_>>());
         ctx.insert("kinds", &self.nav);
-        self.render("home.html", &ctx, url)
+        self.render("home.html", ctx, url)
     }
 
     pub fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
@@ -491,7 +516,7 @@ impl<'a> Views<'a> {
         if !self.site.config.base_url.is_empty() {
             ctx.insert("root", &self.site.config.base_url);
         }
-        self.render("404.html", &ctx, "404.html")
+        self.render("404.html", ctx, "404.html")
     }
 
     /// The search page: results come from JavaScript; without it, the A–Å list.
@@ -500,7 +525,7 @@ impl<'a> Views<'a> {
         let mut ctx = self.base(url, vec![self.home_crumb()]);
         let rows = self.rows.iter().map(|r| json!(r)).collect();
         ctx.insert("az", &crate::search::az_groups(rows));
-        self.render("search.html", &ctx, url)
+        self.render("search.html", ctx, url)
     }
 
     /// Render all pages in parallel: output path → finished page.
