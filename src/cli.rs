@@ -284,12 +284,13 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                     let phases: Vec<String> =
                         built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({}; {} pages and {} bodies unchanged)",
+                        "rebuilt {} documents in {} ms ({}; {} files, {} bodies and {} pages unchanged)",
                         built.documents,
                         start.elapsed().as_millis(),
                         phases.join(" · "),
-                        reused.pages,
-                        reused.bodies
+                        reused.files,
+                        reused.bodies,
+                        reused.pages
                     );
                 } else {
                     eprintln!("the build has errors; still serving the last good site");

@@ -25,6 +25,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod i18n;
 pub mod markdown;
+pub mod memo;
 pub mod minify;
 pub mod scaffold;
 pub mod search;

@@ -95,6 +95,7 @@ proptest! {
             if op == 0 && !clean.has_errors() {
                 prop_assert!(hits.pages > 0, "no page was reused after a body edit");
                 prop_assert!(hits.bodies > 0, "no body was reused after a body edit");
+                prop_assert!(hits.files > 0, "no file was reused after a body edit");
             }
         }
     }

@@ -6,6 +6,7 @@ use super::frontmatter;
 use super::model::{Document, Kind};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Pos};
+use crate::memo::Memo;
 use crate::slug::slugify;
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
@@ -20,6 +21,9 @@ pub struct Loaded {
     pub diags: Vec<Diagnostic>,
 }
 
+/// One file as loaded: its document, or everything wrong with it.
+pub type Parsed = Result<Document, Vec<Diagnostic>>;
+
 /// Whether a file name is an editor's temp or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -32,7 +36,10 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Load every `.md` under `root/content`. `drafts` keeps `draft: true` documents.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
+///
+/// With `memo` (`pactum serve`), a file whose path, bytes and configuration
+/// are those of an earlier build is not decoded and parsed again.
+pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Memo<Arc<Parsed>>>) -> Loaded {
     let content = root.join("content");
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -72,7 +79,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Loaded {
         }
         files.push(rel);
     }
-    let results: Vec<_> = files.par_iter().map(|rel| load_one(root, &content, rel, config)).collect();
+    let salt = memo.map(|_| blake3::hash(format!("{config:?}").as_bytes()));
+    let results: Vec<_> = files.par_iter().map(|rel| load_one(root, &content, rel, config, memo.zip(salt))).collect();
     let (mut docs, mut left_out) = (Vec::new(), Vec::new());
     for r in results {
         match r {
@@ -88,11 +96,32 @@ fn display_path(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
-fn load_one(root: &Path, content: &Path, rel: &Path, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+fn load_one(
+    root: &Path,
+    content: &Path,
+    rel: &Path,
+    config: &Config,
+    memo: Option<(&Memo<Arc<Parsed>>, blake3::Hash)>,
+) -> Parsed {
     let source = display_path(root, &content.join(rel));
     let bytes = std::fs::read(content.join(rel))
         .map_err(|e| vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))])?;
-    parse_document(&bytes, rel, source, config)
+    let Some((memo, salt)) = memo else {
+        return parse_document(&bytes, rel, source, config);
+    };
+    let mut h = blake3::Hasher::new();
+    h.update(salt.as_bytes());
+    for part in [rel.as_os_str().as_encoded_bytes(), source.as_os_str().as_encoded_bytes(), &bytes] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    let key = *h.finalize().as_bytes();
+    if let Some(parsed) = memo.get(&key) {
+        return Parsed::clone(&parsed);
+    }
+    let parsed = parse_document(&bytes, rel, source, config);
+    memo.put(key, Arc::new(parsed.clone()));
+    parsed
 }
 
 /// One document from its bytes, as the build loads it: decode, split and check

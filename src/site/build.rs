@@ -129,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Built {
             }
         }
     }
-    let loaded = load(root, &config, opts.drafts);
+    let loaded = load(root, &config, opts.drafts, opts.memo.as_deref().map(|m| &m.files));
     built.diags = loaded.diags;
     lap(&mut built, "load");
     let (site, mut diags) = assemble(config, loaded.docs, &loaded.drafts);

@@ -1,6 +1,6 @@
 //! Work remembered between builds of one process (`pactum serve`).
 //!
-//! Two things are kept, each under the blake3 hash of everything it is made
+//! Three things are kept, each under the blake3 hash of everything it is made
 //! from, so a rebuild redoes only what an edit touched:
 //!
 //! - finished pages: a page is a pure function of its template set, its
@@ -8,17 +8,18 @@
 //!   calls it, the site-wide relation graph, folded into a per-build salt);
 //! - rendered bodies: a body is a pure function of its file's path and text
 //!   and of what its links can point at, which is every document's path and
-//!   front matter, the drafts, the published versions and the configuration.
+//!   front matter, the drafts, the published versions and the configuration;
+//! - loaded files: a file's document (or its errors) is a pure function of
+//!   its path, its bytes and the configuration.
 //!
 //! `tests/memo.rs` compares rebuilds that reuse both with clean builds after
 //! random edits.
 
+use crate::content::load::Parsed;
 use crate::markdown::Rendered;
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-pub type Key = [u8; 32];
+pub use crate::memo::{Key, Memo};
 
 /// Template variables that are the same on every page of a build.
 pub const SHARED: [&str; 5] = ["site", "t", "assets", "nav", "facets"];
@@ -63,66 +64,18 @@ fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
     let _ = std::io::Write::flush(&mut w);
 }
 
-/// Values by the hash of what they were made from; values no build asked
-/// for are forgotten at the end of the next successful build.
-pub struct Memo<V> {
-    values: Mutex<HashMap<Key, V>>,
-    used: Mutex<HashSet<Key>>,
-    hits: AtomicUsize,
-}
-
-impl<V> Default for Memo<V> {
-    fn default() -> Self {
-        Memo { values: Mutex::default(), used: Mutex::default(), hits: AtomicUsize::new(0) }
-    }
-}
-
-impl<V> Memo<V> {
-    fn len(&self) -> usize {
-        self.values.lock().map_or(0, |v| v.len())
-    }
-}
-
-impl<V: Clone> Memo<V> {
-    pub fn get(&self, key: &Key) -> Option<V> {
-        let value = self.values.lock().ok()?.get(key).cloned();
-        if value.is_some() {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            self.used.lock().ok()?.insert(*key);
-        }
-        value
-    }
-
-    pub fn put(&self, key: Key, value: V) {
-        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
-            values.insert(key, value);
-            used.insert(key);
-        }
-    }
-
-    /// Forget what this build did not use (after a failed build nothing is
-    /// forgotten: the fix usually brings it back). Returns the reuse count.
-    fn finish_build(&self, succeeded: bool) -> usize {
-        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
-            if succeeded {
-                values.retain(|k, _| used.contains(k));
-            }
-            used.clear();
-        }
-        self.hits.swap(0, Ordering::Relaxed)
-    }
-}
-
 /// Everything a `serve` process keeps between builds.
 #[derive(Default)]
 pub struct BuildMemo {
     pub pages: Memo<Arc<[u8]>>,
     pub bodies: Memo<Arc<Rendered>>,
+    /// Files as loaded (decoded, front matter parsed and checked), by path, bytes and configuration.
+    pub files: Memo<Arc<Parsed>>,
 }
 
 impl std::fmt::Debug for BuildMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BuildMemo({} pages, {} bodies)", self.pages.len(), self.bodies.len())
+        write!(f, "BuildMemo({} pages, {} bodies, {} files)", self.pages.len(), self.bodies.len(), self.files.len())
     }
 }
 
@@ -131,12 +84,17 @@ impl std::fmt::Debug for BuildMemo {
 pub struct Reused {
     pub pages: usize,
     pub bodies: usize,
+    pub files: usize,
 }
 
 impl BuildMemo {
     /// Call after each build.
     pub fn finish_build(&self, succeeded: bool) -> Reused {
-        Reused { pages: self.pages.finish_build(succeeded), bodies: self.bodies.finish_build(succeeded) }
+        Reused {
+            pages: self.pages.finish_build(succeeded),
+            bodies: self.bodies.finish_build(succeeded),
+            files: self.files.finish_build(succeeded),
+        }
     }
 
     /// The salt of a build's pages (templates, settings) with the context
