@@ -16,7 +16,7 @@ use crate::markdown::Rendered;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use tera::{Context, Tera};
@@ -169,6 +169,8 @@ pub struct Views<'a> {
     /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
     /// page's own only when it is rendered.
     shared: Context,
+    /// The slug of every tag and organisation name the documents use, made once.
+    slugs: HashMap<&'a str, String>,
     pub(super) versions: Versions<'a>,
     pages: Pages<'a>,
 }
@@ -237,6 +239,13 @@ impl<'a> Views<'a> {
             })
             .collect();
         let shared = Context::new();
+        let mut slugs = HashMap::new();
+        for d in &site.docs {
+            let fm = &d.fm;
+            for name in fm.tags.iter().chain(&fm.parties).chain([&fm.owner, &fm.region]) {
+                slugs.entry(name.as_str()).or_insert_with(|| crate::slug::slugify(name));
+            }
+        }
         let mut views = Views {
             site,
             tera,
@@ -251,6 +260,7 @@ impl<'a> Views<'a> {
             rows,
             nav,
             shared,
+            slugs,
         };
         views.shared = views.shared_context();
         // The variables all pages share are hashed once, into the salt.
@@ -275,6 +285,13 @@ impl<'a> Views<'a> {
         ctx.insert("nav", &self.nav);
         ctx.insert("facets", &Facet::ALL.map(|f| self.facet_view(f)));
         ctx
+    }
+
+    fn slug(&self, name: &str) -> std::borrow::Cow<'_, str> {
+        match self.slugs.get(name) {
+            Some(s) => s.into(),
+            None => crate::slug::slugify(name).into(),
+        }
     }
 
     pub(super) fn label(&self, key: &str) -> String {
@@ -385,7 +402,7 @@ impl<'a> Views<'a> {
         let tags: Vec<Value> = fm
             .tags
             .iter()
-            .filter_map(|t| self.site.tags.get(&crate::slug::slugify(t)))
+            .filter_map(|t| self.site.tags.get(&*self.slug(t)))
             .map(|t| json!({ "name": t.name, "url": t.url }))
             .collect();
         json!({
@@ -486,7 +503,7 @@ impl<'a> Views<'a> {
 
     /// The URL of the organisation page for `name`, if it has one.
     fn organisation(&self, name: &str) -> Value {
-        let url = self.site.organisations.get(&crate::slug::slugify(name)).map(|g| g.url.clone());
+        let url = self.site.organisations.get(&*self.slug(name)).map(|g| g.url.clone());
         json!({ "name": name, "url": url })
     }
 
