@@ -176,7 +176,10 @@ pub fn build(opts: &BuildOptions) -> Built {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
-    let graph_hash = register_graph(&mut tera, &site, &graph);
+    // Only templates that call `relation_graph()` depend on every title and link;
+    // the whole-site graph is made only for them.
+    let uses_graph = layouts.values().any(|b| b.windows(14).any(|w| w == b"relation_graph"));
+    let graph_hash = uses_graph.then(|| register_graph(&mut tera, &site, &graph));
     let mut output = OutputSet::new();
     let mut asset_urls = BTreeMap::new();
     for (rel, bytes) in asset_files {
@@ -218,7 +221,7 @@ pub fn build(opts: &BuildOptions) -> Built {
 
 /// What every page depends on besides its own context: the templates, the
 /// minify setting and, when a template asks for it, the relation graph.
-fn page_salt(layouts: &assets::Files, minify: bool, graph: &blake3::Hash) -> blake3::Hash {
+fn page_salt(layouts: &assets::Files, minify: bool, graph: &Option<blake3::Hash>) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     for (name, bytes) in layouts {
         h.update(&(name.len() as u64).to_le_bytes());
@@ -227,8 +230,7 @@ fn page_salt(layouts: &assets::Files, minify: bool, graph: &blake3::Hash) -> bla
         h.update(bytes);
     }
     h.update(&[u8::from(minify)]);
-    // Only templates that call `relation_graph()` depend on every title and link.
-    if layouts.values().any(|b| b.windows(14).any(|w| w == b"relation_graph")) {
+    if let Some(graph) = graph {
         h.update(graph.as_bytes());
     }
     h.finalize()
