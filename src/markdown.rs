@@ -79,9 +79,7 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// External http(s) links with where they were written.
     pub external: Vec<(String, Pos)>,
-    /// Plain text of the body (for search and summaries).
-    pub text: String,
-    /// The body cut at its headings: the text before the first heading, then one per heading.
+    /// The body's plain text cut at its headings: the text before the first heading, then one per heading.
     pub sections: Vec<Section>,
     pub diags: Vec<Diagnostic>,
 }
@@ -235,6 +233,7 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
         src,
         resolver,
         out: Rendered::default(),
+        text: String::new(),
         ids: HashSet::new(),
         section: None,
         section_start: 0,
@@ -286,7 +285,7 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
                         .iter()
                         .position(|(e, _)| matches!(e, Event::End(TagEnd::Link)))
                         .map_or(events.len(), |p| i + p);
-                    r.out.text.push_str(&t);
+                    r.text.push_str(&t);
                     rewritten.push(Event::Text(t.into()));
                     i = end;
                     continue;
@@ -307,15 +306,15 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
                 rewritten.push(ev.clone());
             }
             Event::Text(t) | Event::Code(t) => {
-                r.out.text.push_str(t);
+                r.text.push_str(t);
                 rewritten.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                r.out.text.push(' ');
+                r.text.push(' ');
                 rewritten.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                r.out.text.push('\n');
+                r.text.push('\n');
                 rewritten.push(ev.clone());
             }
             _ => rewritten.push(ev.clone()),
@@ -450,9 +449,11 @@ struct Renderer<'a, 'b> {
     src: &'a Source<'b>,
     resolver: &'a dyn Resolve,
     out: Rendered,
+    /// Plain text of the body so far; cut into `out.sections`, then dropped.
+    text: String,
     ids: HashSet<String>,
     section: Option<String>,
-    /// Where the current section's text starts in `out.text`.
+    /// Where the current section's text starts in `text`.
     section_start: usize,
     /// Tables seen so far.
     tables: usize,
@@ -483,11 +484,11 @@ impl<'e> Renderer<'_, '_> {
         format!("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">")
     }
 
-    /// End the current section: its text is what `out.text` gained since it began.
+    /// End the current section: its text is what `text` gained since it began.
     fn close_section(&mut self) {
         let start = self.section_start;
-        let text = self.out.text[start..].trim().to_string();
-        self.section_start = self.out.text.len();
+        let text = self.text[start..].trim().to_string();
+        self.section_start = self.text.len();
         let heading = self.section.as_ref().and_then(|id| self.out.toc.iter().rev().find(|h| &h.id == id));
         if text.is_empty() && heading.is_none() {
             return;
@@ -541,9 +542,9 @@ impl<'e> Renderer<'_, '_> {
                 Event::Start(image @ Tag::Image { .. }) => evs.push(self.safe_image(image, range.start)),
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Raw HTML in a heading is not part of its title; it is still shown.
-                    let before = self.out.text.len();
+                    let before = self.text.len();
                     self.raw_html(h.clone(), range.start, &mut evs);
-                    self.out.text.truncate(before);
+                    self.text.truncate(before);
                 }
                 other => evs.push(other.clone()),
             }
@@ -568,11 +569,11 @@ impl<'e> Renderer<'_, '_> {
                         .help("write it in markdown; raw HTML is not allowed in documents of this site"),
                 );
             }
-            self.out.text.push_str(&h);
+            self.text.push_str(&h);
             out.push(Event::Text(h));
             return;
         }
-        self.out.text.push_str(&start_tags(&h).1);
+        self.text.push_str(&start_tags(&h).1);
         let merge = match (out.last(), self.pieces.len().checked_sub(1)) {
             (Some(Event::Html(m)), Some(last)) => **m == *self.marker(last),
             _ => false,
@@ -1079,7 +1080,8 @@ mod tests {
         ] {
             assert!(r.html.contains(want), "{want:?} not in\n{}", r.html);
         }
-        assert!(r.text.contains("Mere om RSD") && !r.text.contains('<'), "{}", r.text);
+        let text: String = r.sections.iter().map(|s| s.text.as_str()).collect();
+        assert!(text.contains("Mere om RSD") && !text.contains('<'), "{text}");
         // The same text in the default mode is shown as text, with warnings.
         let r = md(body);
         assert!(r.html.contains("&lt;details&gt;") && !r.html.contains("<details"));
