@@ -91,7 +91,7 @@ impl Views<'_> {
     pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Rendered]) -> Result<(String, Vec<u8>), Diagnostic> {
         match *job {
             HistoryJob::History(i) => self.history_page(i, &rendered[i]),
-            HistoryJob::Version(i, o) => self.version_page(i, o, rendered),
+            HistoryJob::Version(i, o) => self.version_page(i, o),
             HistoryJob::Diff(i, k) => self.diff_page(i, k, &rendered[i]),
         }
     }
@@ -128,11 +128,11 @@ impl Views<'_> {
         json!({ "iso": d.iso(), "text": d.long(&self.lang) })
     }
 
-    fn version_page(&self, i: usize, o: usize, rendered: &[Rendered]) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn version_page(&self, i: usize, o: usize) -> Result<(String, Vec<u8>), Diagnostic> {
         let d = &self.site.docs[i];
         let old = &self.versions.old[i][o];
         let url = version_url(&d.url, &old.version);
-        let mut view = self.doc_view(i, d, &old.rendered, rendered);
+        let mut view = self.doc_view(i, d, &old.rendered, None);
         if let (Some(fm), Some(obj)) = (&old.fm, view.as_object_mut()) {
             let date = |x: Option<Date>| x.map(|x| self.date(x));
             obj.insert("title".into(), json!(fm.title));
@@ -152,7 +152,6 @@ impl Views<'_> {
                 "state".into(),
                 json!({ "key": "historic", "label": self.label("state_historic"), "class": state_class("historic") }),
             );
-            obj.insert("backlinks".into(), json!([]));
         }
         let mut ctx = self.base(&url, self.doc_crumbs(i, true));
         ctx.insert("doc", &view);

@@ -340,7 +340,7 @@ impl<'a> Views<'a> {
     pub fn document(&self, i: usize, all: &[Rendered]) -> Result<Vec<u8>, Diagnostic> {
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
-        ctx.insert("doc", &self.doc_view(i, d, &all[i], all));
+        ctx.insert("doc", &self.doc_view(i, d, &all[i], Some(all)));
         self.render(&self.doc_template(d), ctx, &d.url)
     }
 
@@ -394,7 +394,9 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: &[Rendered]) -> Value {
+    /// The template view of document `i` with body `r`; backlinks are read
+    /// from `all` bodies (none for an old version's page).
+    pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: Option<&[Rendered]>) -> Value {
         let rel = &self.site.relations;
         let link = |j: &usize| self.links[*j].clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
@@ -427,7 +429,7 @@ impl<'a> Views<'a> {
                 let incoming = self.graph.heading_links[i].get(&h.id).map(|s| s.iter().map(link).collect::<Vec<_>>()).unwrap_or_default();
                 json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
             }).collect::<Vec<_>>(),
-            "backlinks": self.backlinks(i, all),
+            "backlinks": all.map_or_else(Vec::new, |all| self.backlinks(i, all)),
             "state": self.state(d.fm.status, d.fm.effective, d.fm.expires),
             "last_changed": self.versions.history[i].last_changed.map(|x| date_view(x, &self.lang)),
             "history_url": self.history_url(i),
