@@ -19,6 +19,12 @@ pub fn push_num(out: &mut String, mut n: u64) {
     out.push(DIGITS[n as usize] as char);
 }
 
+/// How many characters [`push_num`] writes for `n`.
+pub fn num_len(n: u64) -> usize {
+    let bits = 64 - n.leading_zeros() as usize;
+    bits.div_ceil(5).max(1)
+}
+
 /// Read back the numbers of a number string.
 pub fn read_nums(s: &str) -> Vec<u64> {
     let mut out = Vec::new();
@@ -82,41 +88,93 @@ pub fn string(s: &str) -> String {
     out
 }
 
-/// Append `s` as a JSON string literal with every non-ASCII character escaped.
+/// Append `s` as a JSON string literal with every non-ASCII character
+/// escaped: the bytes [`json`] writes for a string.
 pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut buf = [0u16; 2];
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            ' '..='~' => out.push(c),
-            c => {
-                for u in c.encode_utf16(&mut buf) {
-                    out.push_str("\\u");
-                    for shift in [12, 8, 4, 0] {
-                        out.push(HEX[usize::from((*u >> shift) & 15)] as char);
-                    }
-                }
+    let b = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // Eight plain bytes at a time.
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && plain(u64::from_le_bytes(w))
+        {
+            i += 8;
+            continue;
+        }
+        let x = b[i];
+        if (b' '..=0x7f).contains(&x) && x != b'"' && x != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        match x {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            // Two-byte characters (Danish letters among them) in one go.
+            0xc2..=0xdf if i + 1 < b.len() => {
+                let u = (usize::from(x & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
+                let esc = [b'\\', b'u', b'0', HEX[u >> 8], HEX[(u >> 4) & 15], HEX[u & 15]];
+                out.push_str(std::str::from_utf8(&esc).unwrap_or_default());
+                i += 1;
+            }
+            _ => {
+                let c = s[i..].chars().next().unwrap_or('\0');
+                push_utf16_escape(out, c);
+                i += c.len_utf8() - 1;
             }
         }
+        i += 1;
+        run = i;
     }
+    out.push_str(&s[run..]);
     out.push('"');
+}
+
+/// Whether the eight bytes of `w` are all ASCII, none a control character,
+/// `"` or `\\` (bit tricks: a byte is zero where `has_zero` sets its top bit).
+fn plain(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (w & HIGH) | below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\'))) == 0
+}
+
+/// `\uXXXX` for each UTF-16 unit of `c`.
+fn push_utf16_escape(out: &mut String, c: char) {
+    let mut buf = [0u16; 2];
+    for u in c.encode_utf16(&mut buf) {
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((*u >> shift) & 15)] as char);
+        }
+    }
 }
 
 /// A JSON array of strings, non-ASCII escaped.
 pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::from("[");
+    let mut out = String::new();
+    push_strings(&mut out, items);
+    out
+}
+
+/// Append a JSON array of strings, non-ASCII escaped.
+pub fn push_strings<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
+    out.push('[');
     for (i, s) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_string(&mut out, s);
+        push_string(out, s);
     }
     out.push(']');
-    out
 }
 
 /// The first 10 hex digits of the BLAKE3 hash of `bytes`.
@@ -127,9 +185,26 @@ pub fn hash(bytes: &[u8]) -> String {
 /// A data file named by its content: `(path under the search folder, bytes)`.
 /// `dir` is `t`, `d` or `f`; the name the file registers is its own path.
 pub fn hashed_file(dir: &str, payload: &str) -> (String, Vec<u8>) {
-    let name = format!("{dir}/{}.js", hash(payload.as_bytes()));
-    let bytes = data_file(&name, payload);
-    (name, bytes)
+    hashed_file_with(dir, payload.len(), |out| out.push_str(payload))
+}
+
+/// [`hashed_file`] of the payload that `write` appends (about `size` bytes),
+/// written in place: the file is built once, and its name filled in after.
+pub fn hashed_file_with(dir: &str, size: usize, write: impl FnOnce(&mut String)) -> (String, Vec<u8>) {
+    const PLACEHOLDER: &str = "0000000000";
+    let mut out = String::with_capacity(size + dir.len() + 32);
+    out.push_str("pactumIndex(\"");
+    out.push_str(dir);
+    out.push('/');
+    let at = out.len();
+    out.push_str(PLACEHOLDER);
+    out.push_str(".js\",");
+    let start = out.len();
+    write(&mut out);
+    let h = hash(&out.as_bytes()[start..]);
+    out.replace_range(at..at + PLACEHOLDER.len(), &h);
+    out.push_str(");\n");
+    (format!("{dir}/{h}.js"), out.into_bytes())
 }
 
 /// `pactumIndex("name",payload);`
@@ -157,6 +232,37 @@ mod tests {
         assert!(s.is_ascii(), "{s}");
         let back: Vec<String> = serde_json::from_str(&s).unwrap();
         assert_eq!(back, texts);
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let mut texts: Vec<String> =
+            (0u32..0x80).filter_map(char::from_u32).map(|c| format!("ab{c}cdefghijklm")).collect();
+        texts.extend(
+            ["", "\"", "12345678\"\\", "sårbare æøå ÆØÅ", "€ – “x” 😀 \u{2028}", "\r\n\t\u{8}\u{c}\u{7f}\u{1f}é"]
+                .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(string(t), json(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn number_lengths_are_what_push_num_writes() {
+        for n in [0u64, 1, 31, 32, 1023, 1024, 32_767, 32_768, u64::from(u32::MAX), u64::MAX] {
+            let mut s = String::new();
+            push_num(&mut s, n);
+            assert_eq!(num_len(n), s.len(), "{n}");
+        }
+    }
+
+    #[test]
+    fn hashed_files_are_named_by_their_payload() {
+        let payload = strings(["første", "anden"]);
+        let (name, bytes) = hashed_file_with("f", 0, |out| out.push_str(&payload));
+        assert_eq!(name, format!("f/{}.js", hash(payload.as_bytes())));
+        assert_eq!(bytes, data_file(&name, &payload));
+        assert_eq!(hashed_file("f", &payload), (name, bytes));
     }
 
     #[test]

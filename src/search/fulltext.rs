@@ -21,14 +21,12 @@
 //! The ranking below is also implemented in `assets/search-worker.js`; the
 //! integration tests run both on the example and compare.
 
+use super::analysis::Analysis;
 use super::encode;
-use super::pipeline::Analyzer;
 use super::{Doc, Labels};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -143,15 +141,16 @@ pub struct Results {
 }
 
 impl FullText {
-    /// Build the index and its files (paths relative to `soeg/`).
-    pub fn build(docs: &[Doc], labels: &Labels) -> (FullText, Vec<(String, Vec<u8>)>) {
-        let dict = |get: &dyn Fn(&Doc) -> Vec<String>| -> Vec<String> {
+    /// Build the index and its files (paths relative to `soeg/`) from the
+    /// analysis of `docs`, all but the fragment files (they are in the analysis).
+    pub fn build(docs: &[Doc<'_>], labels: &Labels, analysis: &Analysis) -> (FullText, Vec<(String, Vec<u8>)>) {
+        let dict = |get: &dyn Fn(&Doc<'_>) -> Vec<String>| -> Vec<String> {
             let set: BTreeSet<String> = docs.iter().flat_map(get).filter(|s| !s.is_empty()).collect();
             set.into_iter().collect()
         };
-        let regions = dict(&|d| vec![d.region.clone()]);
-        let owners = dict(&|d| vec![d.owner.clone()]);
-        let tags = dict(&|d| d.tags.clone());
+        let regions = dict(&|d| vec![d.region.to_string()]);
+        let owners = dict(&|d| vec![d.owner.to_string()]);
+        let tags = dict(&|d| d.tags.iter().map(|t| t.to_string()).collect());
         let find = |list: &[String], s: &str| list.binary_search_by(|x| x.as_str().cmp(s)).ok();
         let fdocs: Vec<FacetDoc> = docs
             .iter()
@@ -159,8 +158,8 @@ impl FullText {
                 kind: d.kind_code(),
                 status: d.status_code(),
                 hidden: d.hidden(),
-                region: find(&regions, &d.region),
-                owner: find(&owners, &d.owner),
+                region: find(&regions, d.region),
+                owner: find(&owners, d.owner),
                 tags: {
                     let mut t: Vec<usize> = d.tags.iter().filter_map(|t| find(&tags, t)).collect();
                     t.sort_unstable();
@@ -171,66 +170,19 @@ impl FullText {
             })
             .collect();
 
-        // 1. The postings of every document, by term id of the analyzer of
-        // its run of documents, and each document's fragment file.
-        // One run per thread: every run stems the words it meets once.
-        let runs = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-        let analysed: Vec<Analysed> = docs.par_chunks(runs).map(analyse).collect();
+        // 1. Postings grouped by term, and the doc chunks, side by side.
+        let fragment_files = &analysis.fragments;
+        let ((postings, starts), chunk_files) =
+            rayon::join(|| group_postings(analysis), || chunk_files(docs, fragment_files));
+        let terms = analysis.terms.clone();
 
-        // 2. One id per term across runs; terms sorted; postings grouped by
-        // term in document order (a counting sort).
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut names: Vec<&str> = Vec::new();
-        let local_to_global: Vec<Vec<u32>> = analysed
-            .iter()
-            .map(|a| {
-                a.terms
-                    .iter()
-                    .map(|t| {
-                        *global.entry(t.as_ref()).or_insert_with(|| {
-                            names.push(t.as_ref());
-                            (names.len() - 1) as u32
-                        })
-                    })
-                    .collect()
-            })
+        // 2. Shards: cut the terms by first character, then by prefix while too big.
+        let sized: Vec<(&str, usize)> = (0..terms.len())
+            .into_par_iter()
+            .map(|i| (terms[i].as_str(), encoded_len(&postings[starts[i]..starts[i + 1]])))
             .collect();
-        let mut order: Vec<u32> = (0..names.len() as u32).collect();
-        order.par_sort_unstable_by(|a, b| names[*a as usize].cmp(names[*b as usize]));
-        let mut rank = vec![0u32; names.len()];
-        for (r, g) in order.iter().enumerate() {
-            rank[*g as usize] = r as u32;
-        }
-        let mut starts = vec![0usize; names.len() + 1];
-        for (a, map) in analysed.iter().zip(&local_to_global) {
-            for p in a.postings.iter().flatten() {
-                starts[rank[map[p.0 as usize] as usize] as usize + 1] += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut fill = starts.clone();
-        let mut postings = vec![Posting { doc: 0, sec: 0, imp: 0 }; *starts.last().unwrap_or(&0)];
-        let mut doc = 0u32;
-        for (a, map) in analysed.iter().zip(&local_to_global) {
-            for per_doc in &a.postings {
-                for &(id, sec, imp) in per_doc {
-                    let r = rank[map[id as usize] as usize] as usize;
-                    postings[fill[r]] = Posting { doc, sec, imp };
-                    fill[r] += 1;
-                }
-                doc += 1;
-            }
-        }
-        let terms: Vec<String> = order.iter().map(|g| names[*g as usize].to_string()).collect();
-        drop(global);
-
-        // 3. Shards: encode the postings, cut by first character, then by prefix while too big.
-        let encoded: Vec<String> =
-            (0..terms.len()).into_par_iter().map(|i| encode_postings(&postings[starts[i]..starts[i + 1]])).collect();
-        let mut groups: Vec<(String, Vec<(&str, &str)>)> = Vec::new();
-        let mut root: Vec<(&str, &str)> = Vec::new();
+        let mut groups: Vec<(String, Vec<Item<'_>>)> = Vec::new();
+        let mut root: Vec<Item<'_>> = Vec::new();
         let mut i = 0;
         while i < terms.len() {
             let c = first_char(&terms[i]);
@@ -238,7 +190,7 @@ impl FullText {
             while j < terms.len() && first_char(&terms[j]) == c {
                 j += 1;
             }
-            let items: Vec<(&str, &str)> = (i..j).map(|k| (terms[k].as_str(), encoded[k].as_str())).collect();
+            let items: Vec<Item<'_>> = (i..j).map(|k| (sized[k].0, sized[k].1, k)).collect();
             if size(&items) < SHARD_MIN {
                 root.extend(items);
             } else {
@@ -251,36 +203,15 @@ impl FullText {
         }
         let shard_files: Vec<(String, (String, Vec<u8>))> = groups
             .par_iter()
-            .map(|(key, items)| (key.clone(), encode::hashed_file("t", &shard_payload(items))))
-            .collect();
-        drop(groups);
-        drop(encoded);
-        let fragment_files: Vec<(String, Vec<u8>)> = analysed.into_iter().flat_map(|a| a.fragments).collect();
-
-        // 4. Doc chunks.
-        let chunk_files: Vec<(String, Vec<u8>)> = docs
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(ci, chunk)| {
-                let entries: Vec<_> = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(k, d)| {
-                        let heads: Vec<_> = d
-                            .sections
-                            .iter()
-                            .map(|s| json!([s.anchor.as_deref().unwrap_or(""), s.title, s.level]))
-                            .collect();
-                        json!({
-                            "t": d.title, "u": d.url, "v": d.version, "i": d.id, "s": d.summary,
-                            "k": d.kind_code(), "st": d.status_code().map_or(-1, |x| x as i64),
-                            "f": fragment_files[ci * CHUNK + k].0, "h": heads,
-                        })
-                    })
-                    .collect();
-                encode::hashed_file("d", &encode::json(&entries))
+            .map(|(key, items)| {
+                let file = encode::hashed_file_with("t", size(items) + 16, |out| {
+                    shard_payload(out, items, |k| &postings[starts[k]..starts[k + 1]])
+                });
+                (key.clone(), file)
             })
             .collect();
+        drop(groups);
+        drop(sized);
 
         let nsec: u64 = fdocs.iter().map(|d| d.nsec as u64).sum();
         let mut shards: Vec<(String, String)> = shard_files.iter().map(|(k, (f, _))| (k.clone(), f.clone())).collect();
@@ -305,7 +236,6 @@ impl FullText {
         let mut files = vec![("manifest.js".to_string(), encode::data_file("manifest.js", &full.manifest(labels)))];
         files.extend(shard_files.into_iter().map(|(_, f)| f));
         files.extend(chunk_files);
-        files.extend(fragment_files);
         (full, files)
     }
 
@@ -457,146 +387,185 @@ impl FullText {
     }
 }
 
-/// Per-thread state of the analysis: the analyzer and a weight per term id.
-#[derive(Default)]
-struct Work {
-    an: Analyzer,
-    acc: Vec<f32>,
-    touched: Vec<u32>,
-}
-
-impl Work {
-    fn add(&mut self, text: &str, w: f32) -> f32 {
-        let Work { an, acc, touched } = self;
-        let mut len = 0.0;
-        an.each_id(text, |id| {
-            let i = id as usize;
-            if i >= acc.len() {
-                acc.resize(i + 1024, 0.0);
-            }
-            if acc[i] == 0.0 {
-                touched.push(id);
-            }
-            acc[i] += w;
-            len += w;
-        });
-        len
-    }
-}
-
-/// A run of documents analysed by one analyzer.
-struct Analysed {
-    /// Term id → term.
-    terms: Vec<Arc<str>>,
-    /// Per document: `(term id, section, impact)` by section.
-    postings: Vec<Vec<(u32, u16, u8)>>,
-    fragments: Vec<(String, Vec<u8>)>,
-}
-
-fn analyse(docs: &[Doc]) -> Analysed {
-    let mut work = Work::default();
-    let postings = docs.iter().map(|d| doc_postings(&mut work, d)).collect();
-    let fragments = docs.iter().map(fragment).collect();
-    let terms = (0..work.an.len() as u32).map(|id| work.an.term(id).clone()).collect();
-    Analysed { terms, postings, fragments }
-}
-
-/// One document's postings by section, with this analyzer's term ids.
-fn doc_postings(work: &mut Work, d: &Doc) -> Vec<(u32, u16, u8)> {
-    let mut out = Vec::new();
-    let mut parents: Vec<(u8, &str)> = Vec::new();
-    for (si, s) in d.sections.iter().enumerate() {
-        let mut len = work.add(&s.text, W_BODY) + work.add(&s.title, W_HEADING);
-        while parents.last().is_some_and(|p| p.0 >= s.level) {
-            parents.pop();
-        }
-        if let Some(p) = parents.last() {
-            len += work.add(p.1, W_PARENT);
-        }
-        if s.anchor.is_some() {
-            parents.push((s.level, &s.title));
-        }
-        if si == 0 {
-            len += work.add(&d.title, W_TITLE);
-            for a in &d.aliases {
-                len += work.add(a, W_ALIAS);
-            }
-            len += work.add(&d.id, W_ID);
-            for t in &d.tags {
-                len += work.add(t, W_TAG);
-            }
-            len += work.add(&d.summary, W_SUMMARY);
-        }
-        let norm = K1 * (1.0 - B + B * f64::from(len) / AVG_LEN);
-        let sec = si.min(u16::MAX as usize) as u16;
-        for id in work.touched.drain(..) {
-            let f = f64::from(std::mem::take(&mut work.acc[id as usize]));
-            let w = f * (K1 + 1.0) / (f + norm) / (K1 + 1.0);
-            let imp = (w * IMPACT_MAX).round().clamp(1.0, IMPACT_MAX) as u8;
-            out.push((id, sec, imp));
-        }
-    }
-    out
-}
-
 fn first_char(t: &str) -> char {
     t.chars().next().unwrap_or('\0')
 }
 
-/// `[text of section 0, text of section 1, ...]`.
-fn fragment(d: &Doc) -> (String, Vec<u8>) {
-    encode::hashed_file("f", &encode::strings(d.sections.iter().map(|s| s.text.as_str())))
+/// The postings of every term in document order (a counting sort), and
+/// where each term's start: the postings of term `t` are
+/// `postings[starts[t]..starts[t + 1]]`.
+fn group_postings(analysis: &Analysis) -> (Vec<Posting>, Vec<usize>) {
+    let nterms = analysis.terms.len();
+    let counts = analysis
+        .docs
+        .par_iter()
+        .fold(
+            || vec![0usize; nterms],
+            |mut c, d| {
+                for p in &d.full {
+                    c[p.0 as usize] += 1;
+                }
+                c
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
+        })
+        .unwrap_or_else(|| vec![0; nterms]);
+    let mut starts = Vec::with_capacity(nterms + 1);
+    starts.push(0);
+    for c in counts {
+        starts.push(starts[starts.len() - 1] + c);
+    }
+    let total = starts[nterms];
+    // Filled in parallel: the first touch of fresh memory costs more than the filling.
+    let mut postings: Vec<Posting> = (0..total).into_par_iter().map(|_| Posting { doc: 0, sec: 0, imp: 0 }).collect();
+    // Each thread fills the postings of one range of terms, reading all documents.
+    let parts = rayon::current_num_threads().clamp(1, 8);
+    let mut bounds: Vec<usize> = (0..=parts).map(|k| starts.partition_point(|s| *s < total * k / parts)).collect();
+    bounds[0] = 0;
+    bounds[parts] = nterms;
+    for k in 1..parts {
+        bounds[k] = bounds[k].clamp(bounds[k - 1], nterms);
+    }
+    let mut slices: Vec<(usize, usize, &mut [Posting])> = Vec::with_capacity(parts);
+    let mut rest: &mut [Posting] = &mut postings;
+    for k in 0..parts {
+        let (lo, hi) = (bounds[k], bounds[k + 1]);
+        let (head, tail) = rest.split_at_mut(starts[hi] - starts[lo]);
+        slices.push((lo, hi, head));
+        rest = tail;
+    }
+    slices.into_par_iter().for_each(|(lo, hi, out)| {
+        let base = starts[lo];
+        let mut fill: Vec<usize> = starts[lo..hi].iter().map(|s| s - base).collect();
+        for (doc, d) in analysis.docs.iter().enumerate() {
+            for &(t, sec, imp) in &d.full {
+                let t = t as usize;
+                if t >= lo && t < hi {
+                    let at = &mut fill[t - lo];
+                    out[*at] = Posting { doc: doc as u32, sec, imp };
+                    *at += 1;
+                }
+            }
+        }
+    });
+    (postings, starts)
+}
+
+/// The doc chunk files: [`CHUNK`] documents each.
+fn chunk_files(docs: &[Doc<'_>], fragments: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    docs.par_chunks(CHUNK)
+        .enumerate()
+        .map(|(ci, chunk)| {
+            let size: usize = chunk.iter().map(|d| 256 + d.summary.len() + d.sections.len() * 64).sum();
+            encode::hashed_file_with("d", size, |out| {
+                out.push('[');
+                for (k, d) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    chunk_entry(out, d, &fragments[ci * CHUNK + k].0);
+                }
+                out.push(']');
+            })
+        })
+        .collect()
+}
+
+/// A document's entry in its chunk: `{"f":fragment,"h":[[anchor,title,level]…],
+/// "i":id,"k":kind,"s":summary,"st":status,"t":title,"u":url,"v":version}`
+/// (keys sorted, as serde_json writes them).
+fn chunk_entry(out: &mut String, d: &Doc<'_>, fragment: &str) {
+    use std::fmt::Write as _;
+    out.push_str("{\"f\":");
+    encode::push_string(out, fragment);
+    out.push_str(",\"h\":[");
+    for (i, s) in d.sections.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        encode::push_string(out, s.anchor.unwrap_or(""));
+        out.push(',');
+        encode::push_string(out, s.title);
+        let _ = write!(out, ",{}]", s.level);
+    }
+    out.push_str("],\"i\":");
+    encode::push_string(out, d.id);
+    let _ = write!(out, ",\"k\":{},\"s\":", d.kind_code());
+    encode::push_string(out, d.summary);
+    let _ = write!(out, ",\"st\":{},\"t\":", d.status_code().map_or(-1, |x| x as i64));
+    encode::push_string(out, d.title);
+    out.push_str(",\"u\":");
+    encode::push_string(out, d.url);
+    out.push_str(",\"v\":");
+    encode::push_string(out, d.version);
+    out.push('}');
+}
+
+/// A term in a shard: the term, the length of its encoded postings, its index.
+type Item<'a> = (&'a str, usize, usize);
+
+/// How long [`push_postings`] of `p` is.
+fn encoded_len(p: &[Posting]) -> usize {
+    let mut n = 0;
+    let mut prev = 0;
+    for x in p {
+        n += encode::num_len(u64::from(x.doc - prev))
+            + encode::num_len(u64::from(x.sec))
+            + encode::num_len(u64::from(x.imp));
+        prev = x.doc;
+    }
+    n
 }
 
 /// `doc delta, section, impact` for each posting.
-fn encode_postings(p: &[Posting]) -> String {
-    let mut s = String::with_capacity(p.len() * 3);
+fn push_postings(s: &mut String, p: &[Posting]) {
     let mut prev = 0;
     for x in p {
-        encode::push_num(&mut s, u64::from(x.doc - prev));
-        encode::push_num(&mut s, u64::from(x.sec));
-        encode::push_num(&mut s, u64::from(x.imp));
+        encode::push_num(s, u64::from(x.doc - prev));
+        encode::push_num(s, u64::from(x.sec));
+        encode::push_num(s, u64::from(x.imp));
         prev = x.doc;
     }
-    s
 }
 
 /// `{"t":[terms],"p":[postings]}`, written directly (postings are plain ASCII).
-fn shard_payload(items: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(size(items) + 16);
+fn shard_payload<'p>(out: &mut String, items: &[Item<'_>], postings: impl Fn(usize) -> &'p [Posting]) {
     out.push_str("{\"t\":[");
-    for (i, (t, _)) in items.iter().enumerate() {
+    for (i, (t, _, _)) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        encode::push_string(&mut out, t);
+        encode::push_string(out, t);
     }
     out.push_str("],\"p\":[");
-    for (i, (_, p)) in items.iter().enumerate() {
+    for (i, (_, _, k)) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('"');
-        out.push_str(p);
+        push_postings(out, postings(*k));
         out.push('"');
     }
     out.push_str("]}");
-    out
 }
 
-fn size(items: &[(&str, &str)]) -> usize {
-    items.iter().map(|(t, p)| t.len() + p.len() + 6).sum()
+fn size(items: &[Item<'_>]) -> usize {
+    items.iter().map(|(t, p, _)| t.len() + p + 6).sum()
 }
 
 /// Cut `items` (terms starting with `key`) into shards.
-fn split<'a>(key: String, items: Vec<(&'a str, &'a str)>, out: &mut Vec<(String, Vec<(&'a str, &'a str)>)>) {
+fn split<'a>(key: String, items: Vec<Item<'a>>, out: &mut Vec<(String, Vec<Item<'a>>)>) {
     if size(&items) <= SHARD_MAX {
         out.push((key, items));
         return;
     }
     let at = key.chars().count();
     let mut residual = Vec::new();
-    let mut children: BTreeMap<char, Vec<(&str, &str)>> = BTreeMap::new();
+    let mut children: BTreeMap<char, Vec<Item<'a>>> = BTreeMap::new();
     for it in items {
         match it.0.chars().nth(at) {
             Some(c) => children.entry(c).or_default().push(it),
@@ -613,5 +582,68 @@ fn split<'a>(key: String, items: Vec<(&'a str, &'a str)>, out: &mut Vec<(String,
     if !residual.is_empty() {
         residual.sort_unstable_by(|a, b| a.0.cmp(b.0));
         out.push((key, residual));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Kind, Status};
+    use crate::search::Sec;
+    use crate::search::analysis::DocTerms;
+
+    #[test]
+    fn chunk_entries_are_written_as_serde_json_writes_them() {
+        let d = Doc {
+            id: "sa-1",
+            title: "Aftale om \"tolk\" – æøå",
+            url: "aftaler/sa-1/index.html",
+            summary: "Linje 1\r\nlinje 2\t😀",
+            kind: Some(Kind::Agreement),
+            status: Some(Status::Superseded),
+            version: "2.0",
+            sections: vec![
+                Sec { level: 1, ..Default::default() },
+                Sec { anchor: Some("svartid"), title: "Svartid", level: 2, text: "" },
+            ],
+            ..Default::default()
+        };
+        let heads: Vec<_> = d.sections.iter().map(|s| json!([s.anchor.unwrap_or(""), s.title, s.level])).collect();
+        let want = json!({
+            "t": d.title, "u": d.url, "v": d.version, "i": d.id, "s": d.summary,
+            "k": d.kind_code(), "st": d.status_code().map_or(-1, |x| x as i64),
+            "f": "f/0123456789.js", "h": heads,
+        });
+        let mut got = String::new();
+        chunk_entry(&mut got, &d, "f/0123456789.js");
+        assert_eq!(got, encode::json(&want));
+        let none = Doc { status: None, ..d };
+        got.clear();
+        chunk_entry(&mut got, &none, "f/0123456789.js");
+        assert!(got.contains("\"st\":-1,"), "{got}");
+    }
+
+    #[test]
+    fn postings_are_grouped_by_term_in_document_order() {
+        let doc = |full: Vec<(u32, u16, u8)>| DocTerms { full, quick: Vec::new(), title_terms: 0 };
+        let analysis = Analysis {
+            terms: ["a", "b", "c", "d"].map(String::from).to_vec(),
+            docs: vec![
+                doc(vec![(2, 0, 5), (0, 0, 1), (2, 1, 7)]),
+                doc(vec![]),
+                doc(vec![(3, 0, 2), (2, 0, 3), (0, 4, 9)]),
+            ],
+            fragments: Vec::new(),
+        };
+        let (postings, starts) = group_postings(&analysis);
+        let p = |doc, sec, imp| Posting { doc, sec, imp };
+        assert_eq!(starts, [0, 2, 2, 5, 6]);
+        assert_eq!(postings, [p(0, 0, 1), p(2, 4, 9), p(0, 0, 5), p(0, 1, 7), p(2, 0, 3), p(2, 0, 2)]);
+        let sizes: Vec<usize> = (0..4).map(|t| encoded_len(&postings[starts[t]..starts[t + 1]])).collect();
+        for t in 0..4 {
+            let mut s = String::new();
+            push_postings(&mut s, &postings[starts[t]..starts[t + 1]]);
+            assert_eq!(s.len(), sizes[t]);
+        }
     }
 }

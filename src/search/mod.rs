@@ -3,6 +3,7 @@
 //! static files under `soeg/` next to the search page `soeg/index.html`.
 //!
 //! - [`pipeline`]: tokens, folding, stop words, Snowball Danish.
+//! - [`analysis`]: one parallel pass over every word, feeding both indexes.
 //! - [`quick`]: the type-ahead index (`soeg/quick.js`).
 //! - [`fulltext`]: the sharded index (`soeg/manifest.js` and content-hashed files).
 //! - [`encode`]: how the files are written.
@@ -11,6 +12,7 @@
 //! page) and `assets/search-worker.js` (pipeline, loading and ranking, in a
 //! Web Worker or, from `file://`, in the page).
 
+pub mod analysis;
 pub mod encode;
 pub mod fulltext;
 pub mod load;
@@ -20,6 +22,7 @@ pub mod quick;
 use crate::content::{Kind, Status};
 use crate::markdown::Rendered;
 use crate::site::assemble::Site;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -34,36 +37,37 @@ pub const MANIFEST_FILE: &str = "soeg/manifest.js";
 /// Statuses hidden from results unless asked for.
 pub const HIDDEN: [Status; 2] = [Status::Superseded, Status::Withdrawn];
 
-/// One document as search sees it.
+/// One document as search sees it, borrowed from the built site (the
+/// section texts are most of the site's text; they are not copied).
 #[derive(Clone, Debug, Default)]
-pub struct Doc {
-    pub id: String,
-    pub title: String,
+pub struct Doc<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
     /// Root-relative URL of the page.
-    pub url: String,
-    pub summary: String,
+    pub url: &'a str,
+    pub summary: &'a str,
     pub kind: Option<Kind>,
     pub status: Option<Status>,
-    pub version: String,
-    pub region: String,
-    pub owner: String,
-    pub tags: Vec<String>,
-    pub aliases: Vec<String>,
+    pub version: &'a str,
+    pub region: &'a str,
+    pub owner: &'a str,
+    pub tags: Vec<&'a str>,
+    pub aliases: Vec<&'a str>,
     /// The intro (no anchor, maybe empty) first, then one per heading.
-    pub sections: Vec<Sec>,
+    pub sections: Vec<Sec<'a>>,
 }
 
 /// A heading section of a document.
 #[derive(Clone, Debug, Default)]
-pub struct Sec {
-    pub anchor: Option<String>,
-    pub title: String,
+pub struct Sec<'a> {
+    pub anchor: Option<&'a str>,
+    pub title: &'a str,
     /// 1 for the intro, 2..=6 for headings.
     pub level: u8,
-    pub text: String,
+    pub text: &'a str,
 }
 
-impl Doc {
+impl Doc<'_> {
     pub fn kind_code(&self) -> usize {
         let k = self.kind.unwrap_or(Kind::Page);
         Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)
@@ -139,27 +143,29 @@ pub struct Index {
 }
 
 /// Build both indexes of `docs`.
-pub fn build(docs: &[Doc], labels: &Labels) -> Index {
-    let (quick, (full, files)) = rayon::join(|| quick::Quick::build(docs), || fulltext::FullText::build(docs, labels));
+pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Index {
+    let analysis = analysis::analyse(docs);
+    let (quick, (full, files)) =
+        rayon::join(|| quick::Quick::build(docs, &analysis), || fulltext::FullText::build(docs, labels, &analysis));
     let mut out = vec![(QUICK_FILE.to_string(), encode::data_file("quick.js", &quick.payload(labels, &full.chunks)))];
-    out.extend(files.into_iter().map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
+    out.extend(files.into_iter().chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
     Index { quick, full, files: out }
 }
 
 /// The documents of a built site, as search sees them.
-pub fn docs(site: &Site, rendered: &[Rendered]) -> Vec<Doc> {
+pub fn docs<'a>(site: &'a Site, rendered: &'a [Rendered]) -> Vec<Doc<'a>> {
     site.docs
-        .iter()
+        .par_iter()
         .zip(rendered)
         .map(|(d, r)| {
-            let mut sections: Vec<Sec> = r
+            let mut sections: Vec<Sec<'a>> = r
                 .sections
                 .iter()
                 .map(|s| Sec {
-                    anchor: s.id.clone(),
-                    title: s.title.clone(),
+                    anchor: s.id.as_deref(),
+                    title: &s.title,
                     level: s.id.as_ref().and_then(|id| r.toc.iter().find(|h| &h.id == id)).map_or(1, |h| h.level),
-                    text: s.text.clone(),
+                    text: &s.text,
                 })
                 .collect();
             if sections.first().is_none_or(|s| s.anchor.is_some()) {
@@ -168,22 +174,20 @@ pub fn docs(site: &Site, rendered: &[Rendered]) -> Vec<Doc> {
             let tags =
                 d.fm.tags
                     .iter()
-                    .map(|t| {
-                        site.tags.get(&crate::slug::slugify(t)).map_or_else(|| t.trim().to_string(), |x| x.name.clone())
-                    })
+                    .map(|t| site.tags.get(&crate::slug::slugify(t)).map_or_else(|| t.trim(), |x| x.name.as_str()))
                     .collect();
             Doc {
-                id: d.id.clone(),
-                title: d.fm.title.clone(),
-                url: d.url.clone(),
-                summary: d.fm.summary.clone(),
+                id: &d.id,
+                title: &d.fm.title,
+                url: &d.url,
+                summary: &d.fm.summary,
                 kind: Some(d.kind),
                 status: d.fm.status,
-                version: d.fm.version.clone(),
-                region: d.fm.region.clone(),
-                owner: d.fm.owner.clone(),
+                version: &d.fm.version,
+                region: &d.fm.region,
+                owner: &d.fm.owner,
                 tags,
-                aliases: d.fm.aliases.clone(),
+                aliases: d.fm.aliases.iter().map(String::as_str).collect(),
                 sections,
             }
         })

@@ -144,83 +144,293 @@ pub fn terms(text: &str) -> Vec<String> {
 /// tokens as [`raw_tokens`] of [`normalise`]d text, without building the
 /// normalised copy when the text is already NFC (the usual case).
 pub fn each_raw_token(text: &str, mut f: impl FnMut(&str)) {
-    if text.is_ascii() {
-        stream(text.bytes().map(|b| char::from(b.to_ascii_lowercase())), &mut f);
-    } else if !text.contains(['Σ', '\u{130}']) && is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    each_raw_token_in(text, &mut Scratch::default(), &mut f);
+}
+
+/// Buffers of the tokenizer, kept between texts.
+#[derive(Default)]
+struct Scratch {
+    /// A lowercased token.
+    lower: String,
+    /// The runs of the chain at hand: bounds in the text, and whether the
+    /// run has upper case.
+    parts: Vec<(usize, usize, bool)>,
+}
+
+fn each_raw_token_in<F: FnMut(&str)>(text: &str, scratch: &mut Scratch, f: &mut F) {
+    if plainly_nfc(text.as_bytes())
+        || (!text.contains(['Σ', '\u{130}']) && is_nfc_quick(text.chars()) == IsNormalized::Yes)
+    {
         // Lowercasing is one character to one and context-free but for the
         // final sigma and İ, so tokens can be cut first and lowercased after.
-        fast(text, &mut f);
+        fast(text, scratch, f);
     } else {
-        stream(normalise(text).chars(), &mut f);
+        stream(normalise(text).chars(), f);
     }
 }
 
-/// [`raw_tokens`] of NFC text without Σ and İ, lowercasing as it goes.
-fn fast(text: &str, f: &mut dyn FnMut(&str)) {
-    let b = text.as_bytes();
-    let mut joined = String::new();
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    let mut letter = false;
-    let mut run: Option<usize> = None;
-    let alnum_at = |i: usize| -> bool {
-        match b.get(i) {
-            Some(x) if *x < 128 => x.is_ascii_alphanumeric(),
-            Some(_) => text[i..].chars().next().is_some_and(char::is_alphanumeric),
-            None => false,
-        }
-    };
+/// Whether `text`, by its bytes alone, is NFC without Σ and İ: every
+/// character is below U+0300 (none of them combines or decomposes) but İ, or
+/// in U+2002..=U+203F (spaces, dashes, quotes, bullets). A cheap first test
+/// for the usual Danish text; a false answer only means "look closer".
+fn plainly_nfc(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
-        let x = b[i];
-        let (c, w) = if x < 128 {
-            (char::from(x), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\0');
-            (c, c.len_utf8())
-        };
-        let alnum = if x < 128 { x.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
-        if alnum {
-            if run.is_none() {
-                run = Some(joined.len());
-            }
-            if x < 128 {
-                joined.push(char::from(x.to_ascii_lowercase()));
-                letter |= x.is_ascii_alphabetic();
-            } else {
-                joined.extend(c.to_lowercase());
-                letter |= c.is_alphabetic();
-            }
-            i += w;
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && u64::from_le_bytes(w) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8;
             continue;
         }
-        let ended = match run.take() {
-            Some(a) => {
-                parts.push((a, joined.len()));
-                true
-            }
-            None => false,
-        };
-        i += w;
-        if !(ended && JOINERS.contains(&c) && alnum_at(i)) {
-            for &(a, z) in &parts {
-                f(&joined[a..z]);
-            }
-            if parts.len() > 1 && letter {
-                f(&joined);
-            }
-            joined.clear();
-            parts.clear();
-            letter = false;
+        match b[i] {
+            0..=0x7f => i += 1,
+            0xc4 if b.get(i + 1) == Some(&0xb0) => return false,
+            0xc2..=0xcb => i += 2,
+            0xe2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2).is_some_and(|x| *x >= 0x82) => i += 3,
+            _ => return false,
         }
     }
-    if let Some(a) = run {
-        parts.push((a, joined.len()));
+    true
+}
+
+/// Letter/digit, letter and lowercase of the characters below U+0800 (the
+/// Latin, Greek and Cyrillic scripts), from the standard library's answers.
+fn small_chars() -> &'static [u32] {
+    const ALNUM: u32 = 1 << 30;
+    const ALPHA: u32 = 1 << 29;
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..0x800u32)
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or('\0');
+                let mut lower = c.to_lowercase();
+                // İ lowers to two characters; `fast` never meets it.
+                let l = match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                };
+                u32::from(l) | if c.is_alphanumeric() { ALNUM } else { 0 } | if c.is_alphabetic() { ALPHA } else { 0 }
+            })
+            .collect()
+    })
+}
+
+/// The character at `b[i..]` (a character boundary of a `str`) and its width.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes();
+    let x = b[i];
+    if x < 0x80 {
+        (char::from(x), 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or('\0');
+        (c, c.len_utf8())
     }
-    for &(a, z) in &parts {
-        f(&joined[a..z]);
+}
+
+/// Whether `c` is a letter or digit, whether a letter, and its lowercase
+/// (one character: Σ and İ never get here).
+fn classify(c: char) -> (bool, bool, char) {
+    let u = u32::from(c);
+    if u < 0x800 {
+        let e = small_chars()[u as usize];
+        (e & (1 << 30) != 0, e & (1 << 29) != 0, char::from_u32(e & 0xf_ffff).unwrap_or(c))
+    } else if c.is_alphanumeric() {
+        (true, c.is_alphabetic(), c.to_lowercase().next().unwrap_or(c))
+    } else {
+        (false, false, c)
+    }
+}
+
+/// What an ASCII byte is to the tokenizer.
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 3;
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            DIGIT
+        } else if b.is_ascii_lowercase() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else {
+            OTHER
+        };
+        i += 1;
+    }
+    t
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `w` that are ASCII letters or digits, lowercase letters and
+/// uppercase letters, as the top bit of each byte (bit tricks: with the top
+/// bits cleared, adding `0x80 - lo` sets a byte's top bit when it is at
+/// least `lo`, without carrying into the next byte).
+fn ascii_classes(w: u64) -> (u64, u64, u64) {
+    let low7 = w & !HIGH;
+    let in_range = |v: u64, lo: u8, hi: u8| {
+        v.wrapping_add(ONES * u64::from(0x80 - lo)) & !v.wrapping_add(ONES * u64::from(0x7f - hi)) & !w & HIGH
+    };
+    let digit = in_range(low7, b'0', b'9');
+    let lower = in_range(low7, b'a', b'z');
+    let upper = in_range(low7, b'A', b'Z');
+    (digit | lower | upper, lower, upper)
+}
+
+/// [`raw_tokens`] of NFC text without Σ and İ. Runs are found in the text
+/// itself, and copied (lowercased) only when they have upper case or are
+/// joined.
+fn fast<F: FnMut(&str)>(text: &str, scratch: &mut Scratch, f: &mut F) {
+    let b = text.as_bytes();
+    let Scratch { lower, parts } = scratch;
+    parts.clear();
+    let mut letter = false;
+    let mut i = 0;
+    while i < b.len() {
+        // A run of letters and digits: first the bytes that can be in one
+        // (ASCII letters and digits, and every byte of a non-ASCII
+        // character), eight at a time; then a look at the non-ASCII
+        // characters among them, which usually are letters.
+        let start = i;
+        let letter_before = letter;
+        let mut upper = false;
+        let mut high = false;
+        while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            let w = u64::from_le_bytes(w);
+            let (alnum, lower, upper_case) = ascii_classes(w);
+            let n = (!(alnum | (w & HIGH)) & HIGH).trailing_zeros() as usize / 8;
+            let seen = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+            letter |= (lower | upper_case) & seen != 0;
+            upper |= upper_case & seen != 0;
+            high |= w & HIGH & seen != 0;
+            i += n;
+            if n < 8 {
+                break;
+            }
+        }
+        while let Some(&x) = b.get(i) {
+            if x >= 0x80 {
+                high = true;
+            } else {
+                let class = ASCII_CLASS[usize::from(x)];
+                if class == OTHER {
+                    break;
+                }
+                letter |= class >= LOWER;
+                upper |= class == UPPER;
+            }
+            i += 1;
+        }
+        if high {
+            let end = check_run(text, start, i, &mut upper, &mut letter);
+            if end < i {
+                // A non-ASCII character that is not a letter or digit ends the run.
+                i = end;
+                (upper, letter) = (false, letter_before);
+                for x in &b[start..end] {
+                    upper |= x.is_ascii_uppercase();
+                    letter |= x.is_ascii_alphabetic();
+                }
+                check_run(text, start, end, &mut upper, &mut letter);
+            }
+        }
+        let ended = i > start;
+        if ended {
+            parts.push((start, i, upper));
+        }
+        if i >= b.len() {
+            break;
+        }
+        // Not a letter or digit: it joins two runs, or ends the chain.
+        if b[i] == b' ' {
+            i += 1;
+        } else {
+            let (c, w) = char_at(text, i);
+            i += w;
+            if ended && JOINERS.contains(&c) && i < b.len() && classify(char_at(text, i).0).0 {
+                continue;
+            }
+        }
+        match parts.as_slice() {
+            [] => {}
+            // The usual chain: one lowercase word.
+            &[(a, z, false)] => {
+                f(&text[a..z]);
+                parts.clear();
+            }
+            _ => flush_chain(text, parts, lower, letter, f),
+        }
+        letter = false;
+    }
+    flush_chain(text, parts, lower, letter, f);
+}
+
+/// Look at the non-ASCII characters of `text[start..end]` (its ASCII bytes
+/// are letters and digits): note upper case and letters, and return where
+/// the first that is not a letter or digit starts (or `end`).
+fn check_run(text: &str, start: usize, end: usize, upper: &mut bool, letter: &mut bool) -> usize {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        if b[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let (c, w) = char_at(text, i);
+        let (alnum, alpha, low) = classify(c);
+        if !alnum {
+            return i;
+        }
+        *upper |= low != c;
+        *letter |= alpha;
+        i += w;
+    }
+    end
+}
+
+/// Give the runs of a chain, then (when it has a letter) the chain joined.
+fn flush_chain<F: FnMut(&str)>(
+    text: &str,
+    parts: &mut Vec<(usize, usize, bool)>,
+    lower: &mut String,
+    letter: bool,
+    f: &mut F,
+) {
+    for &(a, z, upper) in parts.iter() {
+        if upper {
+            lower.clear();
+            push_lowercase(lower, &text[a..z]);
+            f(lower);
+        } else {
+            f(&text[a..z]);
+        }
     }
     if parts.len() > 1 && letter {
-        f(&joined);
+        lower.clear();
+        for &(a, z, _) in parts.iter() {
+            push_lowercase(lower, &text[a..z]);
+        }
+        f(lower);
+    }
+    parts.clear();
+}
+
+/// Append the lowercase of a run (no Σ or İ).
+fn push_lowercase(out: &mut String, run: &str) {
+    if run.is_ascii() {
+        let at = out.len();
+        out.push_str(run);
+        out[at..].make_ascii_lowercase();
+        return;
+    }
+    for c in run.chars() {
+        out.push(if c.is_ascii() { c.to_ascii_lowercase() } else { classify(c).2 });
     }
 }
 
@@ -276,27 +486,110 @@ fn stream(chars: impl Iterator<Item = char>, f: &mut dyn FnMut(&str)) {
 /// are valid for this analyzer only.
 #[derive(Default)]
 pub struct Analyzer {
-    /// Raw token → term id. Short tokens (nearly all) are kept inside the
-    /// table, so a lookup does not chase a pointer to a string elsewhere.
-    short: HashMap<ShortKey, Option<u32>, foldhash::fast::FixedState>,
-    long: HashMap<String, Option<u32>, foldhash::fast::FixedState>,
+    /// Raw token → term id.
+    tokens: TokenIds,
     ids: FxHashMap<Arc<str>, u32>,
     terms: Vec<Arc<str>>,
+    scratch: Scratch,
 }
 
-/// A token of at most 23 bytes, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct ShortKey([u8; 24]);
+/// The id a dropped token (stop word, too long) maps to.
+const DROPPED: u32 = u32::MAX;
 
-impl ShortKey {
-    fn new(t: &str) -> Option<ShortKey> {
-        let b = t.as_bytes();
-        (b.len() < 24).then(|| {
-            let mut k = [0u8; 24];
-            k[0] = b.len() as u8;
-            k[1..=b.len()].copy_from_slice(b);
-            ShortKey(k)
-        })
+/// Raw token → term id or [`DROPPED`]. Tokens of up to 16 bytes (nearly
+/// all) sit inside an open-addressing table as two words, so a lookup reads
+/// one slot and chases no pointer; longer ones are in a plain hash map.
+#[derive(Default)]
+struct TokenIds {
+    /// Linear probing; the length is a power of two, or zero.
+    slots: Vec<Slot>,
+    used: usize,
+    long: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+}
+
+/// A token of 1..=16 bytes, zero-padded to two words; `len == 0` is a free slot.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    a: u64,
+    b: u64,
+    len: u32,
+    id: u32,
+}
+
+/// 1..=16 bytes as two little-endian words, zero-padded. Read with
+/// (overlapping) word loads: copying the bytes into a buffer and reading the
+/// buffer back as words stalls the processor.
+fn words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let u64_at = |i: usize| b.get(i..i + 8).and_then(|w| w.try_into().ok()).map_or(0, u64::from_le_bytes);
+    let u32_at =
+        |i: usize| b.get(i..i + 4).and_then(|w| w.try_into().ok()).map_or(0, |w| u64::from(u32::from_le_bytes(w)));
+    match n {
+        0 => (0, 0),
+        1..=3 => (b.iter().rev().fold(0, |acc, x| acc << 8 | u64::from(*x)), 0),
+        4..=7 => (u32_at(0) | u32_at(n - 4) << (8 * (n - 4)), 0),
+        8 => (u64_at(0), 0),
+        _ => (u64_at(0), u64_at(n - 8) >> (8 * (16 - n.min(16)))),
+    }
+}
+
+/// The multiply-and-fold step of foldhash and wyhash.
+fn fold_mul(x: u64, y: u64) -> u64 {
+    let p = u128::from(x) * u128::from(y);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+impl TokenIds {
+    /// The id of `token`, computed (and kept) on first sight.
+    fn get(&mut self, token: &str, compute: impl FnOnce(&str) -> u32) -> u32 {
+        let bytes = token.as_bytes();
+        if bytes.is_empty() || bytes.len() > 16 {
+            if let Some(id) = self.long.get(token) {
+                return *id;
+            }
+            let id = compute(token);
+            self.long.insert(token.into(), id);
+            return id;
+        }
+        let (a, b) = words(bytes);
+        let len = bytes.len() as u32;
+        if self.slots.is_empty() {
+            self.slots = vec![Slot::default(); 1024];
+        }
+        let h = fold_mul(a ^ 0x243f_6a88_85a3_08d3, b ^ 0x1319_8a2e_0370_7344 ^ u64::from(len));
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s.len == 0 {
+                break;
+            }
+            if s.a == a && s.b == b && s.len == len {
+                return s.id;
+            }
+            i = (i + 1) & mask;
+        }
+        let id = compute(token);
+        self.slots[i] = Slot { a, b, len, id };
+        self.used += 1;
+        if self.used * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        id
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.len != 0) {
+            let h = fold_mul(s.a ^ 0x243f_6a88_85a3_08d3, s.b ^ 0x1319_8a2e_0370_7344 ^ u64::from(s.len));
+            let mut i = h as usize & mask;
+            while self.slots[i].len != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
     }
 }
 
@@ -321,29 +614,20 @@ impl Analyzer {
 
     /// Call `f` with the id of every term of `text`.
     pub fn each_id(&mut self, text: &str, mut f: impl FnMut(u32)) {
-        let (short, long, ids, terms) = (&mut self.short, &mut self.long, &mut self.ids, &mut self.terms);
-        let mut compute = |t: &str| {
-            term(t).map(|x| {
+        let Analyzer { tokens, ids, terms, scratch } = self;
+        let mut compute = |t: &str| match term(t) {
+            Some(x) => {
                 let x: Arc<str> = Arc::from(x);
                 *ids.entry(x.clone()).or_insert_with(|| {
                     terms.push(x);
                     (terms.len() - 1) as u32
                 })
-            })
+            }
+            None => DROPPED,
         };
-        each_raw_token(text, |t| {
-            let id = match ShortKey::new(t) {
-                Some(k) => *short.entry(k).or_insert_with(|| compute(t)),
-                None => match long.get(t) {
-                    Some(x) => *x,
-                    None => {
-                        let id = compute(t);
-                        long.insert(t.to_string(), id);
-                        id
-                    }
-                },
-            };
-            if let Some(id) = id {
+        each_raw_token_in(text, scratch, &mut |t: &str| {
+            let id = tokens.get(t, &mut compute);
+            if id != DROPPED {
                 f(id);
             }
         });
@@ -428,6 +712,13 @@ mod tests {
             "a\u{2019}b x\u{2010}y --a--b-- a..b a- -a",
             "½ 2³ ٣ 𝔘𝔫𝔦 😀",
             "",
+            // Runs across the eight-byte steps, upper case in and out of ASCII, joined chains.
+            "Samarbejdsaftalen SAMARBEJDSAFTALEN ÆbleØrnÅ æble-ØRN-åben x1-y2-z3 KOL-PROGRAMMET",
+            "§ 140, stk. 2 – «tolk» “citat” • punkt…slut\u{a0}nbsp\u{2000}x\u{2001}y a\u{2028}b",
+            "abcdefgh-ijklmnop:qrstuvwx.yz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "a×b÷c ¿qué? ¡olé! Ω≈ç √ ∫ ÿŸ ǅungla Ǆ",
+            "ordet\u{301} combining, k\u{31b}\u{323}, Å\u{30a}",
+            "tab\there\nnewline\r\n0x7f\u{7f}del",
         ] {
             let mut want = Vec::new();
             raw_tokens(&normalise(text), |t| want.push(t.to_string()));
@@ -435,6 +726,59 @@ mod tests {
             each_raw_token(text, |t| got.push(t.to_string()));
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn plainly_nfc_text_is_nfc_without_sigma_or_dotted_i() {
+        let chars = (0..0x3000u32).filter_map(char::from_u32);
+        for c in chars {
+            let s = format!("ab{c}cd");
+            if plainly_nfc(s.as_bytes()) {
+                assert_eq!(is_nfc_quick(s.chars()), IsNormalized::Yes, "{c:?}");
+                assert!(c != 'Σ' && c != '\u{130}', "{c:?}");
+            }
+        }
+        assert!(plainly_nfc("Sårbare gravide – § 140 “x”".as_bytes()));
+        assert!(!plainly_nfc("A\u{30a}".as_bytes()));
+        assert!(!plainly_nfc("x\u{2000}".as_bytes()));
+    }
+
+    #[test]
+    fn token_words_are_the_zero_padded_bytes() {
+        let bytes: Vec<u8> = (1..=16u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
+        for n in 0..=16 {
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(&bytes[..n]);
+            let want =
+                (u64::from_le_bytes(buf[..8].try_into().unwrap()), u64::from_le_bytes(buf[8..].try_into().unwrap()));
+            assert_eq!(words(&bytes[..n]), want, "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn the_token_table_keeps_every_token_apart() {
+        // Tokens of every length 1..=30 that differ in one byte only, past
+        // the table's growth, each looked up twice.
+        let mut table = TokenIds::default();
+        let mut tokens = Vec::new();
+        for len in 1..=30 {
+            for k in 0..200u32 {
+                let mut t = "a".repeat(len);
+                let at = (k as usize) % len;
+                let c = char::from(b'a' + (k / len as u32 % 26) as u8);
+                t.replace_range(at..at + 1, &c.to_string());
+                if !tokens.contains(&t) {
+                    tokens.push(t);
+                }
+            }
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            assert_eq!(table.get(t, |_| i as u32), i as u32, "{t}");
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            assert_eq!(table.get(t, |_| panic!("{t} was not kept")), i as u32, "{t}");
+        }
+        assert_eq!(table.get("æøå", |_| DROPPED), DROPPED);
     }
 
     #[test]

@@ -10,13 +10,11 @@
 //! store, and the browser would need elasticlunr.js plus a Danish shim. This
 //! index uses the pipeline of [`super::pipeline`], identical in the browser.
 
+use super::analysis::Analysis;
 use super::encode;
-use super::pipeline::Analyzer;
 use super::{Doc, Labels};
-use rayon::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Field codes of a posting; headings are `HEAD + section index` (the
 /// headings' titles and anchors are in the full-text doc chunks).
@@ -72,17 +70,34 @@ pub struct Suggestion {
 }
 
 impl Quick {
-    pub fn build(docs: &[Doc]) -> Quick {
-        let per_doc: Vec<(QuickDoc, Terms)> = docs.par_iter().map_init(Analyzer::new, analyse).collect();
-        let mut map: BTreeMap<Arc<str>, Vec<(u32, u32)>> = BTreeMap::new();
-        let mut qdocs = Vec::with_capacity(per_doc.len());
-        for (i, (qd, terms)) in per_doc.into_iter().enumerate() {
-            for (t, code) in terms {
-                map.entry(t).or_default().push((i as u32, code));
+    /// The index of `docs` from their analysis.
+    pub fn build(docs: &[Doc<'_>], analysis: &Analysis) -> Quick {
+        let qdocs: Vec<QuickDoc> =
+            docs.iter().zip(&analysis.docs).map(|(d, a)| QuickDoc::new(d, a.title_terms)).collect();
+        // Postings grouped by term in document order (a counting sort), then
+        // the terms that have any.
+        let mut starts = vec![0usize; analysis.terms.len() + 1];
+        for d in &analysis.docs {
+            for p in &d.quick {
+                starts[p.0 as usize + 1] += 1;
             }
-            qdocs.push(qd);
         }
-        let (terms, postings) = map.into_iter().map(|(t, p)| (t.to_string(), p)).unzip();
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut fill = starts.clone();
+        let mut flat = vec![(0u32, 0u32); *starts.last().unwrap_or(&0)];
+        for (doc, d) in analysis.docs.iter().enumerate() {
+            for &(t, code) in &d.quick {
+                let at = &mut fill[t as usize];
+                flat[*at] = (doc as u32, code);
+                *at += 1;
+            }
+        }
+        let (terms, postings) = (0..analysis.terms.len())
+            .filter(|&t| starts[t] < starts[t + 1])
+            .map(|t| (analysis.terms[t].clone(), flat[starts[t]..starts[t + 1]].to_vec()))
+            .unzip();
         Quick { docs: qdocs, terms, postings }
     }
 
@@ -179,43 +194,18 @@ impl Quick {
     }
 }
 
-/// A document's terms with their field codes.
-type Terms = Vec<(Arc<str>, u32)>;
-
-fn analyse(an: &mut Analyzer, d: &Doc) -> (QuickDoc, Terms) {
-    let mut terms: Vec<(Arc<str>, u32)> = Vec::new();
-    let mut add = |an: &mut Analyzer, text: &str, code: u32| {
-        let before = terms.len();
-        an.each_term(text, |t| terms.push((t.clone(), code)));
-        terms.len() - before
-    };
-    let title_terms = add(an, &d.title, TITLE);
-    for a in &d.aliases {
-        add(an, a, ALIAS);
-    }
-    add(an, &d.id, ID);
-    for t in &d.tags {
-        add(an, t, TAG);
-    }
-    let mut heads = Vec::new();
-    for (i, s) in d.sections.iter().enumerate() {
-        if s.anchor.is_some() && s.level <= MAX_LEVEL {
-            add(an, &s.title, HEAD + i as u32);
+impl QuickDoc {
+    fn new(d: &Doc<'_>, title_terms: usize) -> QuickDoc {
+        QuickDoc {
+            title: d.title.to_string(),
+            url: d.url.to_string(),
+            kind: d.kind_code(),
+            status: d.status_code(),
+            hidden: d.hidden(),
+            title_terms,
+            version: d.version.to_string(),
+            id: d.id.to_string(),
+            heads: d.sections.iter().map(|s| (s.anchor.unwrap_or_default().to_string(), s.title.to_string())).collect(),
         }
-        heads.push((s.anchor.clone().unwrap_or_default(), s.title.clone()));
     }
-    terms.sort();
-    terms.dedup();
-    let qd = QuickDoc {
-        title: d.title.clone(),
-        url: d.url.clone(),
-        kind: d.kind_code(),
-        status: d.status_code(),
-        hidden: d.hidden(),
-        title_terms,
-        version: d.version.clone(),
-        id: d.id.clone(),
-        heads,
-    };
-    (qd, terms)
 }
