@@ -154,6 +154,17 @@ struct NavItem {
     count: usize,
 }
 
+/// Each row's place when rows are sorted by lower-case title, then URL.
+fn row_rank(rows: &[RowView]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_cached_key(|&i| (rows[i].title.to_lowercase(), rows[i].url.as_str()));
+    let mut rank = vec![0; rows.len()];
+    for (place, i) in order.into_iter().enumerate() {
+        rank[i] = place;
+    }
+    rank
+}
+
 /// Everything shared by all pages, built once.
 pub struct Views<'a> {
     pub(super) site: &'a Site,
@@ -165,6 +176,8 @@ pub struct Views<'a> {
     assets: BTreeMap<String, String>,
     links: Vec<LinkView>,
     rows: Vec<RowView>,
+    /// Each document's place in the A–Z order of rows (title, then URL).
+    row_rank: Vec<usize>,
     nav: Vec<Value>,
     /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
     /// page's own only when it is rendered.
@@ -257,6 +270,7 @@ impl<'a> Views<'a> {
             t,
             assets: asset_urls,
             links,
+            row_rank: row_rank(&rows),
             rows,
             nav,
             shared,
@@ -443,10 +457,10 @@ impl<'a> Views<'a> {
         })
     }
 
-    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<RowView> {
-        let mut rows: Vec<RowView> = docs.map(|i| self.rows[i].clone()).collect();
-        rows.sort_by_cached_key(|r| (r.title.to_lowercase(), r.url.clone()));
-        rows
+    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<&RowView> {
+        let mut docs: Vec<usize> = docs.collect();
+        docs.sort_by_key(|&i| self.row_rank[i]);
+        docs.into_iter().map(|i| &self.rows[i]).collect()
     }
 
     /// The listing page of one kind.
@@ -524,7 +538,7 @@ impl<'a> Views<'a> {
         recent.truncate(10);
         ctx.insert("intro", intro);
         ctx.insert("home_title", &title);
-        ctx.insert("recent", &recent.iter().map(|&i| self.rows[i].clone()).collect::<Vec<_>>());
+        ctx.insert("recent", &recent.iter().map(|&i| &self.rows[i]).collect::<Vec<_>>());
         ctx.insert("kinds", &self.nav);
         self.render("home.html", ctx, url)
     }
