@@ -354,7 +354,7 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
         );
     }
     r.close_section();
-    r.out.html = tidy_tables(&body);
+    r.out.html = tidy_tables(body);
     if balance {
         // Close what raw HTML left open (and drop what it closed too early),
         // so that it cannot break out of the page's own elements.
@@ -871,20 +871,24 @@ pub fn is_safe_url(dest: &str) -> bool {
 
 /// Give header cells a scope and replace pulldown-cmark's inline alignment
 /// styles (refused by a strict CSP) with classes.
-fn tidy_tables(html: &str) -> String {
-    if !html.contains("<th") && !html.contains("<td style") {
-        return html.to_string();
+fn tidy_tables(html: String) -> String {
+    type Cells = Option<(aho_corasick::AhoCorasick, Vec<String>)>;
+    static CELLS: std::sync::LazyLock<Cells> = std::sync::LazyLock::new(|| {
+        let mut from = vec!["<th>".to_string()];
+        let mut to = vec!["<th scope=\"col\">".to_string()];
+        for align in ["left", "center", "right"] {
+            from.push(format!("<th style=\"text-align: {align}\">"));
+            to.push(format!("<th scope=\"col\" class=\"align-{align}\">"));
+            from.push(format!("<td style=\"text-align: {align}\">"));
+            to.push(format!("<td class=\"align-{align}\">"));
+        }
+        // Fixed, valid patterns: the automaton is always built (the table tests check it).
+        aho_corasick::AhoCorasick::new(&from).ok().map(|ac| (ac, to))
+    });
+    match &*CELLS {
+        Some((ac, to)) if html.contains("<t") => ac.replace_all(&html, to),
+        _ => html,
     }
-    let mut s = html.replace("<th>", "<th scope=\"col\">");
-    for align in ["left", "center", "right"] {
-        s = s
-            .replace(
-                &format!("<th style=\"text-align: {align}\">"),
-                &format!("<th scope=\"col\" class=\"align-{align}\">"),
-            )
-            .replace(&format!("<td style=\"text-align: {align}\">"), &format!("<td class=\"align-{align}\">"));
-    }
-    s
 }
 
 #[cfg(test)]
