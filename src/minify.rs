@@ -97,20 +97,21 @@ pub fn html(html: &[u8]) -> Vec<u8> {
                 if let Some(parent) = stack.last_mut() {
                     parent.started = true;
                 }
-                if let Some(raw) = RAW_TEXT.iter().find(|r| name.eq_ignore_ascii_case(r)) {
-                    let close = find_end_tag(html, i, raw);
-                    out.extend_from_slice(&html[i..close]);
-                    i = close;
-                    continue;
-                }
-                if self_closing || VOID.iter().any(|v| name.eq_ignore_ascii_case(v)) {
-                    continue;
-                }
+                let is_svg = name.eq_ignore_ascii_case(b"svg");
+                let space = match classify(name, svg > 0 || is_svg) {
+                    Elem::Raw => {
+                        let close = find_end_tag(html, i, name);
+                        out.extend_from_slice(&html[i..close]);
+                        i = close;
+                        continue;
+                    }
+                    Elem::Void => continue,
+                    Elem::Normal(_) if self_closing => continue,
+                    Elem::Normal(space) => space,
+                };
+                svg += usize::from(is_svg);
                 let inherited = stack.last().is_some_and(|o| o.space == Space::Keep);
-                if name.eq_ignore_ascii_case(b"svg") {
-                    svg += 1;
-                }
-                let space = if inherited { Space::Keep } else { space_of(name, svg > 0) };
+                let space = if inherited { Space::Keep } else { space };
                 stack.push(Open { name, space, started: false });
             }
         }
@@ -247,8 +248,11 @@ fn copy_tag(tag: &[u8], out: &mut Vec<u8>) {
             i = end;
             continue;
         }
-        out.push(b);
-        i += 1;
+        // The rest of a name or an unquoted value, up to the next space or quote.
+        let run =
+            tag[i + 1..].iter().position(|&c| is_space(c) || c == b'"' || c == b'\'').map_or(tag.len(), |p| i + 1 + p);
+        out.extend_from_slice(&tag[i..run]);
+        i = run;
     }
 }
 
@@ -309,22 +313,20 @@ fn tag(html: &[u8], i: usize) -> Tag<'_> {
 
 /// The index after the `>` that ends the tag whose attributes start at `at`.
 fn tag_end(rest: &[u8], mut at: usize) -> usize {
-    let mut quote = None;
-    let mut after_eq = false;
-    while at < rest.len() {
-        let b = rest[at];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'>' => return at + 1,
-            // A quote opens a value only right after `=` (spaces allowed).
-            None if (b == b'"' || b == b'\'') && after_eq => quote = Some(b),
-            None => {}
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &rest[at..]) {
+        at += p;
+        if rest[at] == b'>' {
+            return at + 1;
         }
-        if quote.is_none() && !is_space(b) {
-            after_eq = b == b'=';
+        // A quote opens a value only right after `=` (spaces allowed).
+        if rest[..at].iter().rev().find(|&&b| !is_space(b)) == Some(&b'=') {
+            match memchr::memchr(rest[at], &rest[at + 1..]) {
+                Some(e) => at += e + 2,
+                None => return rest.len(),
+            }
+        } else {
+            at += 1;
         }
-        at += 1;
     }
     rest.len()
 }
@@ -349,30 +351,37 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// Elements whose content is copied unchanged up to their end tag.
-const RAW_TEXT: [&[u8]; 9] =
-    [b"script", b"style", b"title", b"textarea", b"xmp", b"iframe", b"noembed", b"noframes", b"plaintext"];
+/// What a start tag opens.
+enum Elem {
+    /// Raw text (`script`, `style`, `title`, `textarea`, …): copied unchanged up to its end tag.
+    Raw,
+    /// A void element (`br`, `img`, `meta`, …): nothing to close.
+    Void,
+    /// An element with content, minified by its class.
+    Normal(Space),
+}
 
-const VOID: [&[u8]; 14] = [
-    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr",
-    b"param",
-];
+/// What the element `name` is, in one look at its lower-cased name.
+fn classify(name: &[u8], in_svg: bool) -> Elem {
+    let mut buf = [0u8; 16];
+    if name.len() > buf.len() {
+        return Elem::Normal(if in_svg { Space::Layout } else { Space::Inline });
+    }
+    buf[..name.len()].copy_from_slice(name);
+    buf.make_ascii_lowercase();
+    let n = &buf[..name.len()];
+    match n {
+        b"script" | b"style" | b"title" | b"textarea" | b"xmp" | b"iframe" | b"noembed" | b"noframes"
+        | b"plaintext" => Elem::Raw,
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source"
+        | b"track" | b"wbr" | b"param" => Elem::Void,
+        _ => Elem::Normal(space_of(n, in_svg)),
+    }
+}
 
 /// minify-html's whitespace class of an element (minify-html-common
-/// `spec/tag/whitespace.rs`); unknown SVG elements are layout.
-fn space_of(name: &[u8], in_svg: bool) -> Space {
-    let lower = |n: &[u8]| {
-        let mut buf = [0u8; 16];
-        let len = n.len().min(16);
-        buf[..len].copy_from_slice(&n[..len]);
-        buf.make_ascii_lowercase();
-        (buf, len, n.len() <= 16)
-    };
-    let (buf, len, fits) = lower(name);
-    if !fits {
-        return if in_svg { Space::Layout } else { Space::Inline };
-    }
-    let n = &buf[..len];
+/// `spec/tag/whitespace.rs`) by its lower-cased name; unknown SVG elements are layout.
+fn space_of(n: &[u8], in_svg: bool) -> Space {
     if in_svg {
         return match n {
             b"text" | b"title" | b"desc" => Space::Content,
