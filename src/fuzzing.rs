@@ -48,7 +48,7 @@ pub fn front_matter_markdown(data: &[u8]) {
     for link in &rendered.links {
         assert_eq!(link.doc, 0, "a one-document site can only link to itself");
     }
-    let anchors = check_anchors(&site, std::slice::from_ref(&rendered));
+    let anchors = check_anchors(&site, &[std::sync::Arc::new(rendered)]);
     check_diags(&anchors, &source, Some(text));
 }
 

@@ -25,6 +25,7 @@ use crate::site::assemble::Site;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The folder of the search page and its index files.
 pub const FOLDER: &str = "soeg";
@@ -153,7 +154,7 @@ pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Index {
 }
 
 /// The documents of a built site, as search sees them.
-pub fn docs<'a>(site: &'a Site, rendered: &'a [Rendered]) -> Vec<Doc<'a>> {
+pub fn docs<'a>(site: &'a Site, rendered: &'a [Arc<Rendered>]) -> Vec<Doc<'a>> {
     site.docs
         .par_iter()
         .zip(rendered)
@@ -195,7 +196,7 @@ pub fn docs<'a>(site: &'a Site, rendered: &'a [Rendered]) -> Vec<Doc<'a>> {
 }
 
 /// The search index files of a built site (paths relative to the output folder).
-pub fn files(site: &Site, rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+pub fn files(site: &Site, rendered: &[Arc<Rendered>]) -> Vec<(String, Vec<u8>)> {
     build(&docs(site, rendered), &Labels::new(&site.config.language)).files
 }
 

@@ -203,7 +203,10 @@ pub fn build(opts: &BuildOptions) -> Built {
     }
     // The pages hold the bodies' HTML now; search reads only text and sections.
     for r in &mut rendered {
-        r.html = String::new();
+        // Shared with the serve memo, a body stays as it is.
+        if let Some(r) = Arc::get_mut(r) {
+            r.html = String::new();
+        }
     }
     output.extend(crate::search::files(&site, &rendered));
     lap(&mut built, "search");
@@ -247,19 +250,19 @@ pub fn render_body(
     rel: &Path,
     src: &markdown::Source<'_>,
     resolve: impl FnOnce() -> Rendered,
-) -> Rendered {
+) -> Arc<Rendered> {
     let key = memo.map(|(m, salt)| (m, BuildMemo::body_key(&salt, page_url, rel, src.text)));
     if let Some(r) = key.as_ref().and_then(|(m, k)| m.get(k)) {
-        return (*r).clone();
+        return r;
     }
-    let r = resolve();
+    let r = Arc::new(resolve());
     if let Some((m, k)) = key {
-        m.put(k, Arc::new(r.clone()));
+        m.put(k, Arc::clone(&r));
     }
     r
 }
 
-fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<Rendered> {
+fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<Arc<Rendered>> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {

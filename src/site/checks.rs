@@ -8,6 +8,7 @@ use crate::content::{Document, Kind, Status};
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::Rendered;
 use regex::Regex;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,7 +37,7 @@ fn successor(site: &Site, t: usize) -> String {
 }
 
 /// Every warning for the site.
-pub fn check(site: &Site, rendered: &[Rendered], graph: &Graph) -> Vec<Diagnostic> {
+pub fn check(site: &Site, rendered: &[Arc<Rendered>], graph: &Graph) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (i, d) in site.docs.iter().enumerate() {
         placeholders(d, &mut diags);

@@ -5,6 +5,7 @@
 use super::assemble::Site;
 use crate::markdown::Rendered;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Links into one document from one other document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct Graph {
 }
 
 impl Graph {
-    pub fn build(site: &Site, rendered: &[Rendered]) -> Graph {
+    pub fn build(site: &Site, rendered: &[Arc<Rendered>]) -> Graph {
         let n = site.docs.len();
         let mut back: Vec<BTreeMap<usize, BTreeSet<String>>> = vec![BTreeMap::new(); n];
         let mut heading_links = vec![BTreeMap::<String, BTreeSet<usize>>::new(); n];

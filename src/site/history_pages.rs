@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::history::diff::{self, Labels};
 use crate::markdown::{Rendered, Section};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// Folder of a document's history pages, under the document's own folder.
 const HISTORY: &str = "historik";
@@ -69,7 +70,7 @@ impl Views<'_> {
     }
 
     /// Output paths of every history page, with what renders them.
-    pub(super) fn history_jobs(&self, rendered: &[Rendered]) -> Vec<HistoryJob> {
+    pub(super) fn history_jobs(&self, rendered: &[Arc<Rendered>]) -> Vec<HistoryJob> {
         let mut jobs = Vec::new();
         for (i, h) in self.versions.history.iter().enumerate() {
             if h.versions.is_empty() || self.site.docs[i].kind == crate::content::Kind::Page {
@@ -88,7 +89,11 @@ impl Views<'_> {
         jobs
     }
 
-    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Rendered]) -> Result<(String, Vec<u8>), Diagnostic> {
+    pub(super) fn history_job(
+        &self,
+        job: &HistoryJob,
+        rendered: &[Arc<Rendered>],
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         match *job {
             HistoryJob::History(i) => self.history_page(i, &rendered[i]),
             HistoryJob::Version(i, o) => self.version_page(i, o),

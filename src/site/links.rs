@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::history::DocHistory;
 use crate::markdown::{Form, Rendered, Resolve, Target};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// `../` repeated once per folder of `url`: the way back to the site root.
 pub fn root_of(url: &str) -> String {
@@ -266,7 +267,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Every `#anchor` of an internal link must be a heading of its target.
-pub fn check_anchors(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
+pub fn check_anchors(site: &Site, rendered: &[Arc<Rendered>]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (i, r) in rendered.iter().enumerate() {
         let doc = &site.docs[i];

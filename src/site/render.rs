@@ -351,7 +351,7 @@ impl<'a> Views<'a> {
     }
 
     /// A document page.
-    pub fn document(&self, i: usize, all: &[Rendered]) -> Result<Vec<u8>, Diagnostic> {
+    pub fn document(&self, i: usize, all: &[Arc<Rendered>]) -> Result<Vec<u8>, Diagnostic> {
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
         ctx.insert("doc", &self.doc_view(i, d, &all[i], Some(all)));
@@ -392,7 +392,7 @@ impl<'a> Views<'a> {
     }
 
     /// "Henvist fra": documents linking here, with the sections the links sit in.
-    fn backlinks(&self, i: usize, all: &[Rendered]) -> Vec<Value> {
+    fn backlinks(&self, i: usize, all: &[Arc<Rendered>]) -> Vec<Value> {
         self.graph.backlinks[i]
             .iter()
             .map(|b| {
@@ -410,7 +410,7 @@ impl<'a> Views<'a> {
 
     /// The template view of document `i` with body `r`; backlinks are read
     /// from `all` bodies (none for an old version's page).
-    pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: Option<&[Rendered]>) -> Value {
+    pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: Option<&[Arc<Rendered>]>) -> Value {
         let rel = &self.site.relations;
         let link = |j: &usize| self.links[*j].clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
@@ -562,7 +562,7 @@ impl<'a> Views<'a> {
     }
 
     /// Render all pages in parallel: output path → finished page.
-    pub fn all_pages(&self, rendered: &[Rendered]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    pub fn all_pages(&self, rendered: &[Arc<Rendered>]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
         let home = self.site.home_doc();
         let mut jobs: Vec<Job> = (0..self.site.docs.len()).filter(|i| Some(*i) != home).map(Job::Doc).collect();
         jobs.push(Job::Home);

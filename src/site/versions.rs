@@ -9,13 +9,14 @@ use crate::history::DocHistory;
 use crate::markdown::{self, Rendered};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The rendered body of one old version.
 pub struct OldBody {
     pub version: String,
     /// Its front matter, when it still parses by today's rules.
     pub fm: Option<FrontMatter>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
 }
 
 /// Render every old version that has a text (the current one is the working tree).
