@@ -6,8 +6,8 @@
 //! and markdown HTML is compact. minify-html-onepass is faster but drops
 //! `</head>`, `</li>` and the like, which strict validators reject. This
 //! module applies minify-html's whitespace rules to the text between tags,
-//! without building a tree, and copies tags, entities and raw text as they
-//! are:
+//! without building a tree; entities and raw text are copied as they are,
+//! and tags keep their attributes in their order:
 //!
 //! - inside *layout* elements (`div`, `ul`, `table`, `nav`, …) text that is
 //!   only whitespace is dropped, and the first and last text is trimmed;
@@ -15,11 +15,12 @@
 //!   runs become one space and the first and last text is trimmed;
 //! - inside everything else (`a`, `em`, `span`, unknown tags) whitespace runs
 //!   become one space;
-//! - attribute values that need no quotes lose them, empty ones go, `<!DOCTYPE` is written
-//!   `<!doctype`;
+//! - attribute values that need no quotes lose them, empty ones go,
+//!   `<!DOCTYPE` is written `<!doctype`;
 //! - `pre`, `code` and `textarea` (and everything inside them), `script`,
 //!   `style` and `title` are copied unchanged;
-//! - comments are removed; inside a tag, whitespace between attributes
+//! - comments are removed (unless that would join the text around them
+//!   into a tag or an entity); inside a tag, whitespace between attributes
 //!   becomes one space.
 //!
 //! Open elements are kept on a heap stack of slices of the input, so deep
