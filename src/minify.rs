@@ -53,13 +53,16 @@ pub fn html(html: &[u8]) -> Vec<u8> {
     let mut stack: Vec<Open> = Vec::new();
     let mut svg = 0usize;
     let mut i = 0;
+    // The tag at `i` when `text` has already read it.
+    let mut next: Option<Tag> = None;
     while i < html.len() {
-        if html[i] != b'<' {
-            i = text(html, i, &mut stack, &mut out);
-            continue;
-        }
-        match tag(html, i) {
-            Tag::Lt => i = text(html, i, &mut stack, &mut out),
+        let tag = match next.take() {
+            Some(t) => t,
+            None if html[i] != b'<' => Tag::Lt,
+            None => tag(html, i),
+        };
+        match tag {
+            Tag::Lt => (i, next) = text(html, i, &mut stack, &mut out),
             Tag::Comment(end) => {
                 if glued(&out) {
                     out.extend_from_slice(&html[i..end]);
@@ -121,8 +124,8 @@ pub fn html(html: &[u8]) -> Vec<u8> {
 }
 
 /// Write the text (and comments) starting at `i`, minified for its parent;
-/// returns where the next tag starts.
-fn text(html: &[u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> usize {
+/// returns where the next tag starts, and that tag (None at the end).
+fn text<'a>(html: &'a [u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> (usize, Option<Tag<'a>>) {
     let (space, first) = match stack.last() {
         Some(o) => (o.space, !o.started),
         None => (Space::Layout, out.is_empty()),
@@ -131,38 +134,36 @@ fn text(html: &[u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> usi
     // first text of a trimming parent starts as if after a space.
     let trims = matches!(space, Space::Layout | Space::Content);
     let start = out.len();
-    loop {
+    let next = loop {
         let end = memchr::memchr(b'<', &html[i..]).map_or(html.len(), |p| i + p);
         let after_space = if out.len() == start { first && trims } else { out.last() == Some(&b' ') };
         push_text(&html[i..end], space, after_space, out);
         i = end;
-        // Only a comment or a lone `<` continues the text; look no further for a tag.
-        let rest = &html[i..];
-        let continues = rest.starts_with(b"<!--")
-            || rest.get(1).is_some_and(|&b| !(b.is_ascii_alphabetic() || b"/!?".contains(&b)));
-        match (continues || rest.len() == 1).then(|| tag(html, i)) {
-            Some(Tag::Comment(after)) => {
+        if i == html.len() {
+            break None;
+        }
+        // A comment or a lone `<` continues the text; any other tag ends it.
+        match tag(html, i) {
+            Tag::Comment(after) => {
                 if glued(out) {
                     out.extend_from_slice(&html[i..after]);
                 }
                 i = after;
             }
-            Some(Tag::Lt) => {
+            Tag::Lt => {
                 out.push(b'<');
                 i += 1;
             }
-            _ => break,
+            other => break Some(other),
         }
-    }
+    };
     if trims {
         // Last if the parent's end tag follows (or nothing does).
-        let last = i == html.len()
-            || stack.last().is_some_and(|o| {
-                let after = i + 2 + o.name.len();
-                html[i..].starts_with(b"</")
-                    && html.get(i + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(o.name))
-                    && html.get(after).is_some_and(|&b| is_space(b) || b == b'>' || b == b'/')
-            });
+        let last = match &next {
+            None => true,
+            Some(Tag::End { name, .. }) => stack.last().is_some_and(|o| o.name.eq_ignore_ascii_case(name)),
+            Some(_) => false,
+        };
         let whole_space = out.len() == start + 1 && out[start] == b' ';
         if (last || (whole_space && space == Space::Layout)) && out.len() > start && out.last() == Some(&b' ') {
             out.pop();
@@ -171,7 +172,7 @@ fn text(html: &[u8], mut i: usize, stack: &mut [Open], out: &mut Vec<u8>) -> usi
     if let Some(o) = stack.last_mut() {
         o.started |= out.len() > start;
     }
-    i
+    (i, next)
 }
 
 /// Whether text written next would join what `out` ends with into a tag
