@@ -98,7 +98,7 @@ impl BuildMemo {
     }
 
     /// The salt of a build's pages (templates, settings) with the context
-    /// variables every page shares ([`SHARED`]), taken from any one page.
+    /// variables every page shares ([`SHARED`]), from the context that holds them.
     pub fn page_salt(build: &blake3::Hash, ctx: &tera::Context) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(build.as_bytes());

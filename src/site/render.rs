@@ -133,7 +133,7 @@ struct LinkView {
     kind_label: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct RowView {
     title: String,
     url: String,
