@@ -284,13 +284,14 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                     let phases: Vec<String> =
                         built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({}; {} files, {} bodies and {} pages unchanged)",
+                        "rebuilt {} documents in {} ms ({}; reused {} files, {} bodies and {} pages, {} of them without building their context)",
                         built.documents,
                         start.elapsed().as_millis(),
                         phases.join(" · "),
                         reused.files,
                         reused.bodies,
-                        reused.pages
+                        reused.traces + reused.pages,
+                        reused.traces
                     );
                 } else {
                     eprintln!("the build has errors; still serving the last good site");

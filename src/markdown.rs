@@ -82,6 +82,10 @@ pub struct Rendered {
     /// The body's plain text cut at its headings: the text before the first heading, then one per heading.
     pub sections: Vec<Section>,
     pub diags: Vec<Diagnostic>,
+    /// The hash of what a page may show of the body (HTML, headings, sections),
+    /// set by `pactum serve`, which tells from it whether pages showing it must
+    /// be made again; zero otherwise.
+    pub fingerprint: [u8; 32],
 }
 
 /// Ids the page templates use themselves, never given to headings.

@@ -34,7 +34,12 @@ impl<V> Memo<V> {
 
 impl<V: Clone> Memo<V> {
     pub fn get(&self, key: &Key) -> Option<V> {
-        let value = self.values.lock().ok()?.get(key).cloned();
+        self.get_if(key, |_| true)
+    }
+
+    /// The value under `key` if `usable` says it still is; only then is it counted as reused.
+    pub fn get_if(&self, key: &Key, usable: impl FnOnce(&V) -> bool) -> Option<V> {
+        let value = self.values.lock().ok()?.get(key).cloned().filter(usable);
         if value.is_some() {
             self.hits.fetch_add(1, Ordering::Relaxed);
             self.used.lock().ok()?.insert(*key);

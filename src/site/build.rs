@@ -10,6 +10,7 @@ use super::links::{LinkContext, check_anchors};
 use super::memo::{BuildMemo, Memo};
 use super::output::OutputSet;
 use super::render::{Pages, Versions, Views, load_templates, register_graph, sitemap};
+use super::trace;
 use super::versions;
 use crate::assets;
 use crate::config::{Config, normalise_base_url};
@@ -190,7 +191,12 @@ pub fn build(opts: &BuildOptions) -> Built {
     let minify = site.config.minify;
     let memo = opts.memo.as_deref().map(|m| (&m.pages, page_salt(&layouts, minify, &graph_hash)));
     let versions = Versions { history: &history.docs, old: &old, today };
-    let views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
+    let mut views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
+    if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
+        let inputs =
+            trace::Inputs { rendered: &rendered, graph: &graph, history: &history.docs, old: &old, page_salt, today };
+        views.traces = Some(trace::Traces { memo: &m.traces, now: trace::Fingerprints::new(&site, &inputs) });
+    }
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
     let feed_title = views.t_get("feed_title");
@@ -255,10 +261,11 @@ pub fn render_body(
     if let Some(r) = key.as_ref().and_then(|(m, k)| m.get(k)) {
         return r;
     }
-    let r = Arc::new(resolve());
-    if let Some((m, k)) = key {
-        m.put(k, Arc::clone(&r));
-    }
+    let mut r = resolve();
+    let Some((m, k)) = key else { return Arc::new(r) };
+    r.fingerprint = super::trace::body_fingerprint(&r);
+    let r = Arc::new(r);
+    m.put(k, Arc::clone(&r));
     r
 }
 

@@ -3,6 +3,7 @@
 
 use super::links::version_url;
 use super::render::Views;
+use super::trace::{self, Read};
 use crate::content::Status;
 use crate::date::Date;
 use crate::diag::Diagnostic;
@@ -89,21 +90,33 @@ impl Views<'_> {
         jobs
     }
 
-    pub(super) fn history_job(
-        &self,
-        job: &HistoryJob,
-        rendered: &[Arc<Rendered>],
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// The output path of a history page.
+    pub(super) fn history_url_of(&self, job: &HistoryJob) -> String {
         match *job {
-            HistoryJob::History(i) => self.history_page(i, &rendered[i]),
-            HistoryJob::Version(i, o) => self.version_page(i, o),
-            HistoryJob::Diff(i, k) => self.diff_page(i, k, &rendered[i]),
+            HistoryJob::History(i) => self.history_url(i).unwrap_or_default(),
+            HistoryJob::Version(i, o) => version_url(&self.site.docs[i].url, &self.versions.old[i][o].version),
+            HistoryJob::Diff(i, k) => self.diff_url(i, &self.versions.history[i].versions[k].version),
         }
     }
 
-    fn history_page(&self, i: usize, current: &Rendered) -> Result<(String, Vec<u8>), Diagnostic> {
+    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Arc<Rendered>]) -> Result<Arc<[u8]>, Diagnostic> {
+        let i = match *job {
+            HistoryJob::History(i) | HistoryJob::Version(i, _) | HistoryJob::Diff(i, _) => i,
+        };
+        // Every history page shows the document, its versions and (to compare with) its current body.
+        trace::read(Read::Meta(i));
+        trace::read(Read::Around(i));
+        trace::read(Read::Body(i));
+        let url = self.history_url_of(job);
+        match *job {
+            HistoryJob::History(i) => self.history_page(i, &rendered[i], &url),
+            HistoryJob::Version(i, o) => self.version_page(i, o, &url),
+            HistoryJob::Diff(i, k) => self.diff_page(i, k, &rendered[i], &url),
+        }
+    }
+
+    fn history_page(&self, i: usize, current: &Rendered, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
         let d = &self.site.docs[i];
-        let url = self.history_url(i).unwrap_or_default();
         let versions: Vec<Value> = self.versions.history[i]
             .versions
             .iter()
@@ -123,20 +136,19 @@ impl Views<'_> {
                 })
             })
             .collect();
-        let mut ctx = self.base(&url, self.doc_crumbs(i, true));
+        let mut ctx = self.base(url, self.doc_crumbs(i, true));
         ctx.insert("doc", &json!({ "id": d.id, "title": d.fm.title, "url": d.url, "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()), "version": d.fm.version }));
         ctx.insert("versions", &versions);
-        Ok((url.clone(), self.render("history.html", ctx, &url)?))
+        self.render("history.html", ctx, url)
     }
 
     fn date(&self, d: Date) -> Value {
         json!({ "iso": d.iso(), "text": d.long(&self.lang) })
     }
 
-    fn version_page(&self, i: usize, o: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn version_page(&self, i: usize, o: usize, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
         let d = &self.site.docs[i];
         let old = &self.versions.old[i][o];
-        let url = version_url(&d.url, &old.version);
         let mut view = self.doc_view(i, d, &old.rendered, None);
         if let (Some(fm), Some(obj)) = (&old.fm, view.as_object_mut()) {
             let date = |x: Option<Date>| x.map(|x| self.date(x));
@@ -158,21 +170,20 @@ impl Views<'_> {
                 json!({ "key": "historic", "label": self.label("state_historic"), "class": state_class("historic") }),
             );
         }
-        let mut ctx = self.base(&url, self.doc_crumbs(i, true));
+        let mut ctx = self.base(url, self.doc_crumbs(i, true));
         ctx.insert("doc", &view);
         ctx.insert("canonical", &d.url);
         ctx.insert(
             "historic",
             &json!({ "version": old.version, "current_version": d.fm.version, "current_url": d.url }),
         );
-        Ok((url.clone(), self.render(&self.doc_template(d), ctx, &url)?))
+        self.render(&self.doc_template(d), ctx, url)
     }
 
-    fn diff_page(&self, i: usize, k: usize, current: &Rendered) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn diff_page(&self, i: usize, k: usize, current: &Rendered, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
         let d = &self.site.docs[i];
         let versions = &self.versions.history[i].versions;
         let (new_v, old_v) = (&versions[k], &versions[k + 1]);
-        let url = self.diff_url(i, &new_v.version);
         let (Some(new), Some(old)) = (self.sections_of(i, k, current), self.sections_of(i, k + 1, current)) else {
             return Err(Diagnostic::error("history", &d.source, "a version's text is missing"));
         };
@@ -180,7 +191,7 @@ impl Views<'_> {
         let sections = diff::sections(old, new, &Labels { inserted: &ins, deleted: &del });
         let link =
             |v: &crate::history::Version| if v.current { d.url.clone() } else { version_url(&d.url, &v.version) };
-        let mut ctx = self.base(&url, self.doc_crumbs(i, true));
+        let mut ctx = self.base(url, self.doc_crumbs(i, true));
         ctx.insert("doc", &json!({ "id": d.id, "title": d.fm.title, "url": d.url, "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()) }));
         ctx.insert(
             "diff",
@@ -191,7 +202,7 @@ impl Views<'_> {
                 "sections": sections,
             }),
         );
-        Ok((url.clone(), self.render("diff.html", ctx, &url)?))
+        self.render("diff.html", ctx, url)
     }
 }
 

@@ -10,11 +10,15 @@
 //!   and of what its links can point at, which is every document's path and
 //!   front matter, the drafts, the published versions and the configuration;
 //! - loaded files: a file's document (or its errors) is a pure function of
-//!   its path, its bytes and the configuration.
+//!   its path, its bytes and the configuration;
+//! - page traces: a finished page with the pieces of the site it read
+//!   ([`super::trace`]), so that it is reused without building its context
+//!   when none of them changed.
 //!
 //! `tests/memo.rs` compares rebuilds that reuse both with clean builds after
 //! random edits.
 
+use super::trace::Trace;
 use crate::content::load::Parsed;
 use crate::markdown::Rendered;
 use std::sync::Arc;
@@ -71,11 +75,20 @@ pub struct BuildMemo {
     pub bodies: Memo<Arc<Rendered>>,
     /// Files as loaded (decoded, front matter parsed and checked), by path, bytes and configuration.
     pub files: Memo<Arc<Parsed>>,
+    /// Finished pages with what they read ([`super::trace`]), by URL.
+    pub traces: Memo<Arc<Trace>>,
 }
 
 impl std::fmt::Debug for BuildMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BuildMemo({} pages, {} bodies, {} files)", self.pages.len(), self.bodies.len(), self.files.len())
+        write!(
+            f,
+            "BuildMemo({} pages, {} bodies, {} files, {} traces)",
+            self.pages.len(),
+            self.bodies.len(),
+            self.files.len(),
+            self.traces.len()
+        )
     }
 }
 
@@ -85,6 +98,8 @@ pub struct Reused {
     pub pages: usize,
     pub bodies: usize,
     pub files: usize,
+    /// Pages taken from their traces, without building their contexts.
+    pub traces: usize,
 }
 
 impl BuildMemo {
@@ -94,6 +109,7 @@ impl BuildMemo {
             pages: self.pages.finish_build(succeeded),
             bodies: self.bodies.finish_build(succeeded),
             files: self.files.finish_build(succeeded),
+            traces: self.traces.finish_build(succeeded),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod links;
 pub mod memo;
 pub mod output;
 pub mod render;
+pub mod trace;
 pub mod unchanged;
 pub mod versions;
 

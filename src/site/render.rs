@@ -6,6 +6,7 @@ use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
 use super::memo::{BuildMemo, Memo};
+use super::trace::{self, Read, Traces};
 use super::versions::OldBody;
 use crate::assets;
 use crate::content::{Document, Kind};
@@ -186,6 +187,8 @@ pub struct Views<'a> {
     slugs: HashMap<&'a str, String>,
     pub(super) versions: Versions<'a>,
     pages: Pages<'a>,
+    /// Pages of the last build with what they read (`pactum serve`).
+    pub traces: Option<Traces<'a>>,
 }
 
 /// How finished pages are made: minified or not, and remembered across
@@ -275,6 +278,7 @@ impl<'a> Views<'a> {
             nav,
             shared,
             slugs,
+            traces: None,
         };
         views.shared = views.shared_context();
         // The variables all pages share are hashed once, into the salt.
@@ -282,6 +286,12 @@ impl<'a> Views<'a> {
             views.pages.memo = Some((memo, BuildMemo::page_salt(&salt, &views.shared)));
         }
         views
+    }
+
+    /// What every page of this build depends on besides its own context,
+    /// when pages are remembered: templates, settings and shared variables.
+    pub fn page_salt(&self) -> Option<blake3::Hash> {
+        self.pages.memo.map(|(_, salt)| salt)
     }
 
     fn shared_context(&self) -> Context {
@@ -336,22 +346,46 @@ impl<'a> Views<'a> {
     }
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
-    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
         let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, &ctx)));
         if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
-            return Ok(page.to_vec());
+            return Ok(page);
         }
         ctx.extend(self.shared.clone());
         let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
-        let page = if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() };
+        let page: Arc<[u8]> =
+            if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() }.into();
         if let Some((memo, k)) = key {
-            memo.put(k, page.as_slice().into());
+            memo.put(k, Arc::clone(&page));
         }
         Ok(page)
     }
 
+    /// The page at `url`: from its trace when nothing it read has changed,
+    /// else made by `make` (and traced, when pages are remembered).
+    fn traced(&self, url: &str, make: impl Fn() -> Result<Arc<[u8]>, Diagnostic>) -> Result<Arc<[u8]>, Diagnostic> {
+        let Some(traces) = &self.traces else { return make() };
+        let key = traces.now.key(url);
+        if let Some(t) = traces.memo.get_if(&key, |t| traces.now.holds(t)) {
+            // A read that is not recorded would leave the page stale: the tests catch it here.
+            #[cfg(debug_assertions)]
+            if let Ok(page) = make() {
+                assert!(
+                    page == t.page,
+                    "{url} taken from its trace differs from the page made again: a read is not recorded"
+                );
+            }
+            return Ok(Arc::clone(&t.page));
+        }
+        let (page, reads) = trace::recording(make);
+        let page = page?;
+        traces.memo.put(key, Arc::new(traces.now.trace(reads, Arc::clone(&page))));
+        Ok(page)
+    }
+
     /// A document page.
-    pub fn document(&self, i: usize, all: &[Arc<Rendered>]) -> Result<Vec<u8>, Diagnostic> {
+    pub fn document(&self, i: usize, all: &[Arc<Rendered>]) -> Result<Arc<[u8]>, Diagnostic> {
+        trace::read(Read::Body(i));
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
         ctx.insert("doc", &self.doc_view(i, d, &all[i], Some(all)));
@@ -363,6 +397,8 @@ impl<'a> Views<'a> {
     pub(super) fn doc_crumbs(&self, i: usize, with_doc: bool) -> Vec<Value> {
         let d = &self.site.docs[i];
         let rel = &self.site.relations;
+        trace::read(Read::Meta(i));
+        trace::read(Read::Around(i));
         let mut crumbs = vec![self.home_crumb()];
         if d.kind != Kind::Page {
             crumbs.push(self.crumb(&self.label(&format!("{}_plural", d.kind.label_key())), &listing_url(d.kind)));
@@ -373,6 +409,8 @@ impl<'a> Views<'a> {
             if ancestors.contains(&p) || ancestors.len() > 8 {
                 break;
             }
+            trace::read(Read::Meta(p));
+            trace::read(Read::Around(p));
             ancestors.push(p);
             at = rel.parent[p];
         }
@@ -396,7 +434,8 @@ impl<'a> Views<'a> {
         self.graph.backlinks[i]
             .iter()
             .map(|b| {
-                let source = &self.links[b.from];
+                let source = self.link(b.from);
+                trace::read(Read::Body(b.from));
                 let sections: Vec<Value> = b
                     .sections
                     .iter()
@@ -411,8 +450,11 @@ impl<'a> Views<'a> {
     /// The template view of document `i` with body `r`; backlinks are read
     /// from `all` bodies (none for an old version's page).
     pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: Option<&[Arc<Rendered>]>) -> Value {
+        trace::read(Read::Meta(i));
+        trace::read(Read::Around(i));
+        trace::read(Read::Groups);
         let rel = &self.site.relations;
-        let link = |j: &usize| self.links[*j].clone();
+        let link = |j: &usize| self.link(*j).clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
         let fm = &d.fm;
         let tags: Vec<Value> = fm
@@ -457,15 +499,28 @@ impl<'a> Views<'a> {
         })
     }
 
+    /// What a page shows of a link to document `j`.
+    fn link(&self, j: usize) -> &LinkView {
+        trace::read(Read::Meta(j));
+        &self.links[j]
+    }
+
+    /// The listing row of document `j`.
+    fn row(&self, j: usize) -> &RowView {
+        trace::read(Read::Meta(j));
+        &self.rows[j]
+    }
+
     fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<&RowView> {
         let mut docs: Vec<usize> = docs.collect();
         docs.sort_by_key(|&i| self.row_rank[i]);
-        docs.into_iter().map(|i| &self.rows[i]).collect()
+        docs.into_iter().map(|i| self.row(i)).collect()
     }
 
     /// The listing page of one kind.
-    pub fn listing(&self, kind: Kind) -> Result<Vec<u8>, Diagnostic> {
+    pub fn listing(&self, kind: Kind) -> Result<Arc<[u8]>, Diagnostic> {
         let url = listing_url(kind);
+        trace::read(Read::Kind(kind));
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
         ctx.insert(
@@ -479,8 +534,9 @@ impl<'a> Views<'a> {
     }
 
     /// The index of a facet: every tag, or every organisation.
-    pub fn group_index(&self, facet: Facet) -> Result<Vec<u8>, Diagnostic> {
+    pub fn group_index(&self, facet: Facet) -> Result<Arc<[u8]>, Diagnostic> {
         let url = facet.index_url();
+        trace::read(Read::Groups);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
         let groups: Vec<Value> = facet
             .groups(self.site)
@@ -493,7 +549,9 @@ impl<'a> Views<'a> {
     }
 
     /// The page of one tag or organisation.
-    pub fn group(&self, facet: Facet, slug: &str) -> Result<Vec<u8>, Diagnostic> {
+    pub fn group(&self, facet: Facet, slug: &str) -> Result<Arc<[u8]>, Diagnostic> {
+        trace::read(Read::Groups);
+        trace::read(Read::Group(facet, slug.to_string()));
         let group = &facet.groups(self.site)[slug];
         let crumbs = vec![self.home_crumb(), self.crumb(&self.label(facet.name()), &facet.index_url())];
         let mut ctx = self.base(&group.url, crumbs);
@@ -519,13 +577,18 @@ impl<'a> Views<'a> {
 
     /// The URL of the organisation page for `name`, if it has one.
     fn organisation(&self, name: &str) -> Value {
+        trace::read(Read::Groups);
         let url = self.site.organisations.get(&*self.slug(name)).map(|g| g.url.clone());
         json!({ "name": name, "url": url })
     }
 
     /// The front page, with the body of `content/index.md` as its intro.
-    pub fn home(&self, intro: &str) -> Result<Vec<u8>, Diagnostic> {
+    pub fn home(&self, intro: &str) -> Result<Arc<[u8]>, Diagnostic> {
         let url = "index.html";
+        trace::read(Read::All);
+        for i in 0..self.site.docs.len() {
+            trace::read(Read::Meta(i));
+        }
         let mut ctx = self.base(url, vec![]);
         let title = self.site.home_doc().map_or(self.site.config.title.clone(), |i| self.site.docs[i].fm.title.clone());
         let mut recent: Vec<usize> = (0..self.site.docs.len())
@@ -538,12 +601,12 @@ impl<'a> Views<'a> {
         recent.truncate(10);
         ctx.insert("intro", intro);
         ctx.insert("home_title", &title);
-        ctx.insert("recent", &recent.iter().map(|&i| &self.rows[i]).collect::<Vec<_>>());
+        ctx.insert("recent", &recent.iter().map(|&i| self.row(i)).collect::<Vec<_>>());
         ctx.insert("kinds", &self.nav);
         self.render("home.html", ctx, url)
     }
 
-    pub fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
+    pub fn not_found(&self) -> Result<Arc<[u8]>, Diagnostic> {
         let mut ctx = self.base("404.html", vec![self.home_crumb()]);
         // A host shows 404.html at any depth: with a known base URL, links are absolute.
         if !self.site.config.base_url.is_empty() {
@@ -553,10 +616,11 @@ impl<'a> Views<'a> {
     }
 
     /// The search page: results come from JavaScript; without it, the A–Å list.
-    pub fn search_page(&self) -> Result<Vec<u8>, Diagnostic> {
+    pub fn search_page(&self) -> Result<Arc<[u8]>, Diagnostic> {
         let url = crate::search::PAGE_URL;
         let mut ctx = self.base(url, vec![self.home_crumb()]);
-        let rows = self.rows.iter().map(|r| json!(r)).collect();
+        trace::read(Read::All);
+        let rows = (0..self.rows.len()).map(|i| json!(self.row(i))).collect();
         ctx.insert("az", &crate::search::az_groups(rows));
         self.render("search.html", ctx, url)
     }
@@ -576,17 +640,31 @@ impl<'a> Views<'a> {
         jobs.extend(self.history_jobs(rendered).into_iter().map(Job::History));
         let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
             .par_iter()
-            .map(|job| match job {
-                Job::Doc(i) => self.document(*i, rendered).map(|h| (self.site.docs[*i].url.clone(), h)),
-                Job::Home => {
-                    self.home(home.map_or("", |i| rendered[i].html.as_str())).map(|h| ("index.html".into(), h))
-                }
-                Job::NotFound => self.not_found().map(|h| ("404.html".into(), h)),
-                Job::GroupIndex(f) => self.group_index(*f).map(|h| (f.index_url(), h)),
-                Job::Search => self.search_page().map(|h| (crate::search::PAGE_URL.into(), h)),
-                Job::Listing(k) => self.listing(*k).map(|h| (listing_url(*k), h)),
-                Job::Group(f, s) => self.group(*f, s).map(|h| (f.groups(self.site)[s].url.clone(), h)),
-                Job::History(h) => self.history_job(h, rendered),
+            .map(|job| {
+                let url = match job {
+                    Job::Doc(i) => self.site.docs[*i].url.clone(),
+                    Job::Home => "index.html".into(),
+                    Job::NotFound => "404.html".into(),
+                    Job::GroupIndex(f) => f.index_url(),
+                    Job::Search => crate::search::PAGE_URL.into(),
+                    Job::Listing(k) => listing_url(*k),
+                    Job::Group(f, s) => f.groups(self.site)[s].url.clone(),
+                    Job::History(h) => self.history_url_of(h),
+                };
+                let page = self.traced(&url, || match job {
+                    Job::Doc(i) => self.document(*i, rendered),
+                    Job::Home => {
+                        home.inspect(|&i| trace::read(Read::Body(i)));
+                        self.home(home.map_or("", |i| rendered[i].html.as_str()))
+                    }
+                    Job::NotFound => self.not_found(),
+                    Job::GroupIndex(f) => self.group_index(*f),
+                    Job::Search => self.search_page(),
+                    Job::Listing(k) => self.listing(*k),
+                    Job::Group(f, s) => self.group(*f, s),
+                    Job::History(h) => self.history_job(h, rendered),
+                })?;
+                Ok((url, page.to_vec()))
             })
             .collect();
         let mut pages = Vec::new();
@@ -618,7 +696,7 @@ enum Job {
 
 /// The ways of grouping documents besides kind: by tag and by organisation
 /// (owner, region and parties). Each has an index page and a page per group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Facet {
     Tags,
     Organisations,
@@ -642,7 +720,7 @@ impl Facet {
         }
     }
 
-    fn groups(self, site: &Site) -> &BTreeMap<String, Group> {
+    pub(super) fn groups(self, site: &Site) -> &BTreeMap<String, Group> {
         match self {
             Facet::Tags => &site.tags,
             Facet::Organisations => &site.organisations,

@@ -17,6 +17,8 @@ pub struct OldBody {
     /// Its front matter, when it still parses by today's rules.
     pub fm: Option<FrontMatter>,
     pub rendered: Arc<Rendered>,
+    /// The hash of its text when there is a memo (`pactum serve`); zero otherwise.
+    pub text_hash: [u8; 32],
 }
 
 /// Render every old version that has a text (the current one is the working tree).
@@ -51,7 +53,8 @@ pub fn render_old(
                     let rendered = super::build::render_body(memo, &url, &doc.rel, &src, || {
                         markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html)
                     });
-                    Some(OldBody { version: v.version.clone(), fm, rendered })
+                    let text_hash = if memo.is_some() { *blake3::hash(text.as_bytes()).as_bytes() } else { [0; 32] };
+                    Some(OldBody { version: v.version.clone(), fm, rendered, text_hash })
                 })
                 .collect()
         })

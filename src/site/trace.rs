@@ -1,0 +1,287 @@
+//! Page traces for `pactum serve`: what each page read while its template
+//! context was built, so that the next build can tell whether the page is
+//! still right without building the context again.
+//!
+//! The views record a [`Read`] wherever they take something from the site
+//! ([`read`]); reads go to a per-thread list that is on only while one page
+//! is being made ([`recording`]). A trace stores each read under a name that
+//! survives a rebuild (a document by its URL, not its index) with the
+//! fingerprint the piece had in that build. A page is taken from its trace
+//! when every piece it read has the same fingerprint in this build and the
+//! salt (templates, shared variables, configuration, the day) is the same.
+//!
+//! Debug builds, and so the tests, make a traced page again anyway and check
+//! that the bytes are equal: a read that is not recorded fails a test
+//! (`tests/memo.rs`) instead of serving a stale page.
+
+use super::assemble::Site;
+use super::graph::Graph;
+use super::render::Facet;
+use super::versions::OldBody;
+use crate::content::Kind;
+use crate::history::DocHistory;
+use crate::markdown::Rendered;
+use crate::memo::{Key, Memo};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A piece of the site a page read; `D` names a document (its index while
+/// recording, its URL in a stored trace).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Read<D> {
+    /// A document's path and front matter, and so its URL, id, title, kind, status and dates.
+    Meta(D),
+    /// A document's rendered body: its HTML, headings and section text.
+    Body(D),
+    /// What the rest of the site says about a document: its relations as
+    /// resolved, the links into it, and its published versions with their texts.
+    Around(D),
+    /// Which documents are of a kind, in site order.
+    Kind(Kind),
+    /// Which documents are in one tag or organisation group (by slug).
+    Group(Facet, String),
+    /// Which documents there are, in site order.
+    All,
+    /// Every tag and organisation group: name, URL and size.
+    Groups,
+}
+
+thread_local! {
+    static READS: RefCell<Option<Vec<Read<usize>>>> = const { RefCell::new(None) };
+}
+
+/// Note that the page being made read `r` (nothing happens when no page is recorded).
+pub fn read(r: Read<usize>) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut() {
+            reads.push(r);
+        }
+    });
+}
+
+/// Run `make`, returning what it read.
+pub fn recording<T>(make: impl FnOnce() -> T) -> (T, Vec<Read<usize>>) {
+    let outer = READS.with(|reads| reads.replace(Some(Vec::new())));
+    let value = make();
+    let mut reads = READS.with(|reads| reads.replace(outer)).unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (value, reads)
+}
+
+/// A finished page with what it read and the fingerprints they had.
+pub struct Trace {
+    reads: Vec<(Read<Box<str>>, Key)>,
+    pub page: Arc<[u8]>,
+}
+
+/// The fingerprint of every piece of one build, made only when there is a memo.
+pub struct Fingerprints<'a> {
+    site: &'a Site,
+    index: HashMap<&'a str, usize>,
+    meta: Vec<Key>,
+    body: Vec<Key>,
+    around: Vec<Key>,
+    groups: Key,
+    /// Salt of every trace key: templates, shared variables, configuration, the day.
+    salt: blake3::Hash,
+}
+
+/// Length-prefixed parts, so that no two lists of parts hash alike.
+struct Parts(blake3::Hasher);
+
+impl Parts {
+    fn new() -> Parts {
+        Parts(blake3::Hasher::new())
+    }
+
+    fn add(&mut self, bytes: &[u8]) -> &mut Parts {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    fn key(&self) -> Key {
+        *self.0.finalize().as_bytes()
+    }
+}
+
+/// The fingerprint of a rendered body: everything a page may show of it.
+pub fn body_fingerprint(r: &Rendered) -> Key {
+    let mut h = Parts::new();
+    h.add(r.html.as_bytes());
+    for t in &r.toc {
+        h.add(&[t.level]).add(t.id.as_bytes()).add(t.title.as_bytes());
+    }
+    for s in &r.sections {
+        h.add(s.id.as_deref().unwrap_or("\0").as_bytes()).add(s.title.as_bytes()).add(s.text.as_bytes());
+    }
+    h.key()
+}
+
+/// What the views read besides the site, for [`Fingerprints::new`].
+pub struct Inputs<'a> {
+    pub rendered: &'a [Arc<Rendered>],
+    pub graph: &'a Graph,
+    pub history: &'a [DocHistory],
+    pub old: &'a [Vec<OldBody>],
+    /// Templates, minify setting, relation graph and shared variables.
+    pub page_salt: blake3::Hash,
+    pub today: crate::date::Date,
+}
+
+impl<'a> Fingerprints<'a> {
+    pub fn new(site: &'a Site, inputs: &Inputs<'_>) -> Fingerprints<'a> {
+        use rayon::prelude::*;
+        let docs = &site.docs;
+        let index = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
+        let meta = docs
+            .par_iter()
+            .map(|d| {
+                Parts::new()
+                    .add(d.rel.as_os_str().as_encoded_bytes())
+                    .add(d.text[..d.body_start.min(d.text.len())].as_bytes())
+                    .key()
+            })
+            .collect();
+        let body = inputs.rendered.iter().map(|r| r.fingerprint).collect();
+        let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, i)).collect();
+        let mut h = Parts::new();
+        for facet in Facet::ALL {
+            for (slug, g) in facet.groups(site) {
+                h.add(slug.as_bytes()).add(g.name.as_bytes()).add(g.url.as_bytes()).add(&g.docs.len().to_le_bytes());
+            }
+            h.add(b"\0");
+        }
+        let groups = h.key();
+        let mut salt = blake3::Hasher::new();
+        salt.update(inputs.page_salt.as_bytes());
+        salt.update(format!("{:?} {:?}", site.config, inputs.today).as_bytes());
+        Fingerprints { site, index, meta, body, around, groups, salt: salt.finalize() }
+    }
+
+    /// The key of a page's trace.
+    pub fn key(&self, url: &str) -> Key {
+        let mut h = blake3::Hasher::new();
+        h.update(self.salt.as_bytes());
+        h.update(url.as_bytes());
+        *h.finalize().as_bytes()
+    }
+
+    /// The fingerprint of `r` in this build.
+    fn now(&self, r: &Read<usize>) -> Key {
+        let docs = &self.site.docs;
+        let urls = |list: &mut dyn Iterator<Item = usize>| {
+            let mut h = Parts::new();
+            for i in list {
+                h.add(docs[i].url.as_bytes());
+            }
+            h.key()
+        };
+        match r {
+            Read::Meta(i) => self.meta[*i],
+            Read::Body(i) => self.body[*i],
+            Read::Around(i) => self.around[*i],
+            Read::Kind(k) => urls(&mut (0..docs.len()).filter(|&i| docs[i].kind == *k)),
+            Read::Group(facet, slug) => match facet.groups(self.site).get(slug) {
+                Some(g) => urls(&mut g.docs.iter().copied()),
+                None => [0; 32],
+            },
+            Read::All => urls(&mut (0..docs.len())),
+            Read::Groups => self.groups,
+        }
+    }
+
+    /// What `make` read, by name, with the fingerprints of this build.
+    pub fn trace(&self, reads: Vec<Read<usize>>, page: Arc<[u8]>) -> Trace {
+        let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
+        let reads = reads
+            .into_iter()
+            .map(|r| {
+                let key = self.now(&r);
+                let named = match r {
+                    Read::Meta(i) => Read::Meta(url(i)),
+                    Read::Body(i) => Read::Body(url(i)),
+                    Read::Around(i) => Read::Around(url(i)),
+                    Read::Kind(k) => Read::Kind(k),
+                    Read::Group(f, s) => Read::Group(f, s),
+                    Read::All => Read::All,
+                    Read::Groups => Read::Groups,
+                };
+                (named, key)
+            })
+            .collect();
+        Trace { reads, page }
+    }
+
+    /// Whether every piece `trace` read is as it was.
+    pub fn holds(&self, trace: &Trace) -> bool {
+        trace.reads.iter().all(|(r, key)| {
+            let doc = |url: &str| self.index.get(url).copied();
+            let now = match r {
+                Read::Meta(u) => doc(u).map(Read::Meta),
+                Read::Body(u) => doc(u).map(Read::Body),
+                Read::Around(u) => doc(u).map(Read::Around),
+                Read::Kind(k) => Some(Read::Kind(*k)),
+                Read::Group(f, s) => Some(Read::Group(*f, s.clone())),
+                Read::All => Some(Read::All),
+                Read::Groups => Some(Read::Groups),
+            };
+            now.is_some_and(|r| self.now(&r) == *key)
+        })
+    }
+}
+
+/// Traces of the last build, with this build's fingerprints.
+pub struct Traces<'a> {
+    pub memo: &'a Memo<Arc<Trace>>,
+    pub now: Fingerprints<'a>,
+}
+
+/// The fingerprint of what the site says about document `i`.
+fn around(site: &Site, inputs: &Inputs<'_>, i: usize) -> Key {
+    let docs = &site.docs;
+    let r = &site.relations;
+    let mut h = Parts::new();
+    let list = |h: &mut Parts, docs_of: &mut dyn Iterator<Item = usize>| {
+        for j in docs_of {
+            h.add(docs[j].url.as_bytes());
+        }
+        h.add(b"\0");
+    };
+    list(&mut h, &mut r.parent[i].into_iter());
+    list(&mut h, &mut r.children[i].iter().copied());
+    list(&mut h, &mut r.related[i].iter().copied());
+    list(&mut h, &mut r.supersedes[i].into_iter());
+    list(&mut h, &mut r.superseded_by[i].iter().copied());
+    list(&mut h, &mut r.programme[i].into_iter());
+    list(&mut h, &mut r.members[i].iter().copied());
+    for b in &inputs.graph.backlinks[i] {
+        h.add(docs[b.from].url.as_bytes());
+        for s in &b.sections {
+            h.add(s.as_bytes());
+        }
+        h.add(b"\0");
+    }
+    h.add(b"\0");
+    for (id, from) in &inputs.graph.heading_links[i] {
+        h.add(id.as_bytes());
+        list(&mut h, &mut from.iter().copied());
+    }
+    h.add(b"\0");
+    let history = &inputs.history[i];
+    h.add(format!("{:?}", history.last_changed).as_bytes());
+    for v in &history.versions {
+        h.add(v.version.as_bytes())
+            .add(format!("{:?}", v.date).as_bytes())
+            .add(v.change_note.as_bytes())
+            .add(v.approved_by.as_bytes())
+            .add(&[u8::from(v.current), u8::from(v.text.is_some())]);
+    }
+    h.add(b"\0");
+    for o in &inputs.old[i] {
+        h.add(o.version.as_bytes()).add(&o.text_hash).add(&o.rendered.fingerprint);
+    }
+    h.key()
+}
