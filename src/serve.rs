@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -152,7 +153,7 @@ pub fn respond(site: &OutputSet, headers: &HeaderMap, path: &str, allowed_hosts:
 }
 
 /// The file for a request path: status, output path and bytes, or an error response.
-fn lookup<'s>(site: &'s OutputSet, path: &str) -> Result<(StatusCode, &'s str, &'s Vec<u8>), Response> {
+fn lookup<'s>(site: &'s OutputSet, path: &str) -> Result<(StatusCode, &'s str, &'s Bytes), Response> {
     if path.starts_with(DEV) {
         return Err(plain(StatusCode::NOT_FOUND, "not found"));
     }
@@ -168,8 +169,8 @@ fn lookup<'s>(site: &'s OutputSet, path: &str) -> Result<(StatusCode, &'s str, &
     }
 }
 
-fn with_type(status: StatusCode, path: &str, bytes: Vec<u8>) -> Response {
-    let mut r = Response::new(Body::from(bytes));
+fn with_type(status: StatusCode, path: &str, bytes: impl Into<Body>) -> Response {
+    let mut r = Response::new(bytes.into());
     *r.status_mut() = status;
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -260,9 +261,9 @@ mod tests {
     #[test]
     fn answers_from_memory_only_for_the_bound_host() {
         let mut site = OutputSet::new();
-        site.insert("index.html".into(), b"home".to_vec());
-        site.insert("404.html".into(), b"nope".to_vec());
-        site.insert("a/index.html".into(), b"a".to_vec());
+        site.insert("index.html".into(), b"home".to_vec().into());
+        site.insert("404.html".into(), b"nope".to_vec().into());
+        site.insert("a/index.html".into(), b"a".to_vec().into());
         let allowed = vec!["127.0.0.1:1111".to_string()];
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:1111"));

@@ -4,7 +4,7 @@ use crate::common::{SiteTest, broken_links};
 
 fn page(built: &pactum::site::Built, path: &str) -> String {
     let bytes = built.output.get(path).unwrap_or_else(|| panic!("{path} was not produced"));
-    String::from_utf8(bytes.clone()).unwrap()
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn a_sites_own_layouts_and_assets_override_the_theme() {
     let built = site.build();
     assert!(page(&built, "404.html").contains("Egen 404"));
     let css = built.output.iter().find(|(k, _)| k.starts_with("assets/style.")).unwrap();
-    assert_eq!(css.1, b"body{color:#123}");
+    assert_eq!(&css.1[..], b"body{color:#123}");
     assert!(built.output.contains_key("assets/logo.svg"));
 }
 

@@ -67,7 +67,7 @@ fn repo_site() -> SiteTest {
 
 fn page(built: &pactum::site::Built, path: &str) -> String {
     let keys: Vec<&String> = built.output.keys().filter(|k| k.contains("sam-bo")).collect();
-    String::from_utf8(built.output.get(path).unwrap_or_else(|| panic!("{path} missing; have {keys:?}")).clone())
+    String::from_utf8(built.output.get(path).unwrap_or_else(|| panic!("{path} missing; have {keys:?}")).to_vec())
         .unwrap()
 }
 

@@ -5,7 +5,7 @@ use crate::common::{SiteTest, broken_links};
 use proptest::prelude::*;
 
 fn page(built: &pactum::site::Built, path: &str) -> String {
-    String::from_utf8(built.output.get(path).unwrap_or_else(|| panic!("{path} missing")).clone()).unwrap()
+    String::from_utf8(built.output.get(path).unwrap_or_else(|| panic!("{path} missing")).to_vec()).unwrap()
 }
 
 #[test]
@@ -142,6 +142,6 @@ fn a_file_named_in_decomposed_unicode_is_linked_with_typed_letters() {
     let built = site.build();
     let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    let page = String::from_utf8(built.output["vejledninger/henvisning/index.html"].clone()).unwrap();
+    let page = String::from_utf8(built.output["vejledninger/henvisning/index.html"].to_vec()).unwrap();
     assert!(page.contains("href=../../vejledninger/aarhus/index.html"), "{page}");
 }

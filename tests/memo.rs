@@ -116,7 +116,7 @@ fn a_template_that_reads_the_relation_graph_is_rendered_again_when_the_graph_cha
     let reused = with_memo(&site);
     let clean = site.build();
     assert!(!clean.has_errors(), "{:?}", report(&clean));
-    let page = |b: &pactum::site::Built| String::from_utf8(b.output["vejledninger/video/index.html"].clone()).unwrap();
+    let page = |b: &pactum::site::Built| String::from_utf8(b.output["vejledninger/video/index.html"].to_vec()).unwrap();
     assert_eq!(page(&reused), page(&clean));
     assert_eq!(reused.output, clean.output);
 }

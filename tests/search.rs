@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// The example, built once for all tests here.
-fn example() -> &'static (BTreeMap<String, Vec<u8>>, Index) {
-    static BUILT: OnceLock<(BTreeMap<String, Vec<u8>>, Index)> = OnceLock::new();
+fn example() -> &'static (pactum::site::output::OutputSet, Index) {
+    static BUILT: OnceLock<(pactum::site::output::OutputSet, Index)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let site = SiteTest::example();
         let built = site.build();
@@ -157,7 +157,7 @@ fn the_index_is_deterministic_and_edits_touch_few_files() {
     let site = SiteTest::example();
     let a = site.build();
     let b = site.build();
-    let search = |o: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+    let search = |o: &pactum::site::output::OutputSet| -> pactum::site::output::OutputSet {
         o.iter().filter(|(p, _)| p.starts_with("soeg/")).map(|(p, b)| (p.clone(), b.clone())).collect()
     };
     let (sa, sb) = (search(&a.output), search(&b.output));
@@ -212,7 +212,7 @@ fn the_index_is_deterministic_and_edits_touch_few_files() {
 fn the_search_page_works_without_javascript() {
     let (out, index) = example();
     // Attribute quotes may be minified away.
-    let html = |p: &str| String::from_utf8(out[p].clone()).unwrap().replace('"', "");
+    let html = |p: &str| String::from_utf8(out[p].to_vec()).unwrap().replace('"', "");
     let page = html("soeg/index.html");
     assert!(page.contains("action=index.html"), "a plain GET form to itself");
     assert!(page.contains("name=q"));
@@ -375,7 +375,7 @@ fn the_browser_ranks_like_rust() {
     site.cmd().arg("build").arg("--output-dir").arg(out.path()).assert().success();
     let written = crate::common::snapshot_dir(out.path())
         .into_iter()
-        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
+        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b.into()))
         .collect();
     let index = load::from_output(&written).unwrap();
     let quick = ["sambo", "SA-RESP", "hjerte", "2019", "den gode henv", "svartid", "paaroer", "xyz"];

@@ -17,7 +17,7 @@ pub fn data(bytes: &[u8]) -> Result<Value, String> {
 }
 
 /// Rebuild both indexes from the output files of a build (paths relative to the output folder).
-pub fn from_output(files: &BTreeMap<String, Vec<u8>>) -> Result<Index, String> {
+pub fn from_output(files: &crate::site::output::OutputSet) -> Result<Index, String> {
     let file = |name: &str| -> Result<Value, String> {
         let path = format!("{FOLDER}/{name}");
         data(files.get(&path).ok_or_else(|| format!("missing {path}"))?)
@@ -136,7 +136,7 @@ pub fn from_output(files: &BTreeMap<String, Vec<u8>>) -> Result<Index, String> {
     let files = files
         .iter()
         .filter(|(p, _)| p.starts_with(&format!("{FOLDER}/")) && p.ends_with(".js"))
-        .map(|(p, b)| (p.clone(), b.clone()))
+        .map(|(p, b)| (p.clone(), b.to_vec()))
         .collect();
     Ok(Index { quick, full, files })
 }

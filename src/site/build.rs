@@ -186,7 +186,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     for (rel, bytes) in asset_files {
         let name = assets::output_name(&rel, &bytes);
         asset_urls.insert(assets::var_name(&rel), name.clone());
-        output.insert(name, bytes);
+        output.insert(name, bytes.into());
     }
     let minify = site.config.minify;
     let memo = opts.memo.as_deref().map(|m| (&m.pages, page_salt(&layouts, minify, &graph_hash)));
@@ -214,14 +214,14 @@ pub fn build(opts: &BuildOptions) -> Built {
             r.html = String::new();
         }
     }
-    output.extend(crate::search::files(&site, &rendered));
+    output.extend(crate::search::files(&site, &rendered).into_iter().map(|(p, b)| (p, b.into())));
     lap(&mut built, "search");
     if !site.config.base_url.is_empty() {
         let mut urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).filter(|u| *u != "404.html").collect();
         urls.sort();
-        output.insert("sitemap.xml".into(), sitemap(&site.config.base_url, &urls).into_bytes());
+        output.insert("sitemap.xml".into(), sitemap(&site.config.base_url, &urls).into());
     }
-    output.insert("feed.xml".into(), versions::feed(&site, &history.docs, &feed_title).into_bytes());
+    output.insert("feed.xml".into(), versions::feed(&site, &history.docs, &feed_title).into());
     output.extend(pages);
     built.output = output;
     diag::sort(&mut built.diags);

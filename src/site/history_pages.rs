@@ -99,7 +99,7 @@ impl Views<'_> {
         }
     }
 
-    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Arc<Rendered>]) -> Result<Arc<[u8]>, Diagnostic> {
+    pub(super) fn history_job(&self, job: &HistoryJob, rendered: &[Arc<Rendered>]) -> Result<bytes::Bytes, Diagnostic> {
         let i = match *job {
             HistoryJob::History(i) | HistoryJob::Version(i, _) | HistoryJob::Diff(i, _) => i,
         };
@@ -115,7 +115,7 @@ impl Views<'_> {
         }
     }
 
-    fn history_page(&self, i: usize, current: &Rendered, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    fn history_page(&self, i: usize, current: &Rendered, url: &str) -> Result<bytes::Bytes, Diagnostic> {
         let d = &self.site.docs[i];
         let versions: Vec<Value> = self.versions.history[i]
             .versions
@@ -146,7 +146,7 @@ impl Views<'_> {
         json!({ "iso": d.iso(), "text": d.long(&self.lang) })
     }
 
-    fn version_page(&self, i: usize, o: usize, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    fn version_page(&self, i: usize, o: usize, url: &str) -> Result<bytes::Bytes, Diagnostic> {
         let d = &self.site.docs[i];
         let old = &self.versions.old[i][o];
         let mut view = self.doc_view(i, d, &old.rendered, None);
@@ -180,7 +180,7 @@ impl Views<'_> {
         self.render(&self.doc_template(d), ctx, url)
     }
 
-    fn diff_page(&self, i: usize, k: usize, current: &Rendered, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    fn diff_page(&self, i: usize, k: usize, current: &Rendered, url: &str) -> Result<bytes::Bytes, Diagnostic> {
         let d = &self.site.docs[i];
         let versions = &self.versions.history[i].versions;
         let (new_v, old_v) = (&versions[k], &versions[k + 1]);

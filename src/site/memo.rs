@@ -71,7 +71,7 @@ fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
 /// Everything a `serve` process keeps between builds.
 #[derive(Default)]
 pub struct BuildMemo {
-    pub pages: Memo<Arc<[u8]>>,
+    pub pages: Memo<bytes::Bytes>,
     pub bodies: Memo<Arc<Rendered>>,
     /// Files as loaded (decoded, front matter parsed and checked), by path, bytes and configuration.
     pub files: Memo<Arc<Parsed>>,

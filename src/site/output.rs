@@ -5,13 +5,14 @@
 //! The folder keeps a manifest of what pactum wrote; only files listed there
 //! are ever removed, so a wrong `--output-dir` cannot delete a user's files.
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// Output path (relative, `/`-separated) → bytes. Ordered, so output is deterministic.
-pub type OutputSet = BTreeMap<String, Vec<u8>>;
+pub type OutputSet = BTreeMap<String, Bytes>;
 
 /// Name of the manifest file in the output folder.
 pub const MANIFEST: &str = ".pactum-manifest";
@@ -105,7 +106,7 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
     };
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut stats = WriteStats::default();
-    let paths = set.iter().map(|(rel, bytes)| Ok((out.join(checked(rel)?), bytes.as_slice())));
+    let paths = set.iter().map(|(rel, bytes)| Ok((out.join(checked(rel)?), &bytes[..])));
     let paths: Vec<(PathBuf, &[u8])> = paths.collect::<Result<_, OutputError>>()?;
     // Files are compared, staged and renamed on all cores; the order of
     // `set` still decides which error is reported.
@@ -226,7 +227,7 @@ mod tests {
     use super::*;
 
     fn set(items: &[(&str, &str)]) -> OutputSet {
-        items.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        items.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec().into())).collect()
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Pos};
 use crate::history::DocHistory;
 use crate::markdown::Rendered;
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -195,7 +196,7 @@ pub struct Views<'a> {
 /// builds when there is a memo (with the salt of this build's templates).
 pub struct Pages<'a> {
     pub minify: bool,
-    pub memo: Option<(&'a Memo<Arc<[u8]>>, blake3::Hash)>,
+    pub memo: Option<(&'a Memo<Bytes>, blake3::Hash)>,
 }
 
 /// Version history for the pages: published versions, rendered old bodies,
@@ -346,24 +347,24 @@ impl<'a> Views<'a> {
     }
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
-    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Bytes, Diagnostic> {
         let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, &ctx)));
         if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
             return Ok(page);
         }
         ctx.extend(self.shared.clone());
         let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
-        let page: Arc<[u8]> =
+        let page: Bytes =
             if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() }.into();
         if let Some((memo, k)) = key {
-            memo.put(k, Arc::clone(&page));
+            memo.put(k, page.clone());
         }
         Ok(page)
     }
 
     /// The page at `url`: from its trace when nothing it read has changed,
     /// else made by `make` (and traced, when pages are remembered).
-    fn traced(&self, url: &str, make: impl Fn() -> Result<Arc<[u8]>, Diagnostic>) -> Result<Arc<[u8]>, Diagnostic> {
+    fn traced(&self, url: &str, make: impl Fn() -> Result<Bytes, Diagnostic>) -> Result<Bytes, Diagnostic> {
         let Some(traces) = &self.traces else { return make() };
         let key = traces.now.key(url);
         if let Some(t) = traces.memo.get_if(&key, |t| traces.now.holds(t)) {
@@ -375,16 +376,16 @@ impl<'a> Views<'a> {
                     "{url} taken from its trace differs from the page made again: a read is not recorded"
                 );
             }
-            return Ok(Arc::clone(&t.page));
+            return Ok(t.page.clone());
         }
         let (page, reads) = trace::recording(make);
         let page = page?;
-        traces.memo.put(key, Arc::new(traces.now.trace(reads, Arc::clone(&page))));
+        traces.memo.put(key, Arc::new(traces.now.trace(reads, page.clone())));
         Ok(page)
     }
 
     /// A document page.
-    pub fn document(&self, i: usize, all: &[Arc<Rendered>]) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn document(&self, i: usize, all: &[Arc<Rendered>]) -> Result<Bytes, Diagnostic> {
         trace::read(Read::Body(i));
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
@@ -518,7 +519,7 @@ impl<'a> Views<'a> {
     }
 
     /// The listing page of one kind.
-    pub fn listing(&self, kind: Kind) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn listing(&self, kind: Kind) -> Result<Bytes, Diagnostic> {
         let url = listing_url(kind);
         trace::read(Read::Kind(kind));
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
@@ -534,7 +535,7 @@ impl<'a> Views<'a> {
     }
 
     /// The index of a facet: every tag, or every organisation.
-    pub fn group_index(&self, facet: Facet) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn group_index(&self, facet: Facet) -> Result<Bytes, Diagnostic> {
         let url = facet.index_url();
         trace::read(Read::Groups);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
@@ -549,7 +550,7 @@ impl<'a> Views<'a> {
     }
 
     /// The page of one tag or organisation.
-    pub fn group(&self, facet: Facet, slug: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn group(&self, facet: Facet, slug: &str) -> Result<Bytes, Diagnostic> {
         trace::read(Read::Groups);
         trace::read(Read::Group(facet, slug.to_string()));
         let group = &facet.groups(self.site)[slug];
@@ -583,7 +584,7 @@ impl<'a> Views<'a> {
     }
 
     /// The front page, with the body of `content/index.md` as its intro.
-    pub fn home(&self, intro: &str) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn home(&self, intro: &str) -> Result<Bytes, Diagnostic> {
         let url = "index.html";
         trace::read(Read::All);
         for i in 0..self.site.docs.len() {
@@ -606,7 +607,7 @@ impl<'a> Views<'a> {
         self.render("home.html", ctx, url)
     }
 
-    pub fn not_found(&self) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn not_found(&self) -> Result<Bytes, Diagnostic> {
         let mut ctx = self.base("404.html", vec![self.home_crumb()]);
         // A host shows 404.html at any depth: with a known base URL, links are absolute.
         if !self.site.config.base_url.is_empty() {
@@ -616,7 +617,7 @@ impl<'a> Views<'a> {
     }
 
     /// The search page: results come from JavaScript; without it, the A–Å list.
-    pub fn search_page(&self) -> Result<Arc<[u8]>, Diagnostic> {
+    pub fn search_page(&self) -> Result<Bytes, Diagnostic> {
         let url = crate::search::PAGE_URL;
         let mut ctx = self.base(url, vec![self.home_crumb()]);
         trace::read(Read::All);
@@ -626,7 +627,7 @@ impl<'a> Views<'a> {
     }
 
     /// Render all pages in parallel: output path → finished page.
-    pub fn all_pages(&self, rendered: &[Arc<Rendered>]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    pub fn all_pages(&self, rendered: &[Arc<Rendered>]) -> (Vec<(String, Bytes)>, Vec<Diagnostic>) {
         let home = self.site.home_doc();
         let mut jobs: Vec<Job> = (0..self.site.docs.len()).filter(|i| Some(*i) != home).map(Job::Doc).collect();
         jobs.push(Job::Home);
@@ -638,7 +639,7 @@ impl<'a> Views<'a> {
             jobs.extend(facet.groups(self.site).keys().map(|s| Job::Group(facet, s.clone())));
         }
         jobs.extend(self.history_jobs(rendered).into_iter().map(Job::History));
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        let results: Vec<Result<(String, Bytes), Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
                 let url = match job {
@@ -664,7 +665,7 @@ impl<'a> Views<'a> {
                     Job::Group(f, s) => self.group(*f, s),
                     Job::History(h) => self.history_job(h, rendered),
                 })?;
-                Ok((url, page.to_vec()))
+                Ok((url, page))
             })
             .collect();
         let mut pages = Vec::new();

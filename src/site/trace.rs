@@ -73,7 +73,7 @@ pub fn recording<T>(make: impl FnOnce() -> T) -> (T, Vec<Read<usize>>) {
 /// A finished page with what it read and the fingerprints they had.
 pub struct Trace {
     reads: Vec<(Read<Box<str>>, Key)>,
-    pub page: Arc<[u8]>,
+    pub page: bytes::Bytes,
 }
 
 /// The fingerprint of every piece of one build, made only when there is a memo.
@@ -194,7 +194,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// What `make` read, by name, with the fingerprints of this build.
-    pub fn trace(&self, reads: Vec<Read<usize>>, page: Arc<[u8]>) -> Trace {
+    pub fn trace(&self, reads: Vec<Read<usize>>, page: bytes::Bytes) -> Trace {
         let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
         let reads = reads
             .into_iter()

@@ -105,7 +105,7 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
 
 /// Every `href`/`src` that points inside the site must name an existing
 /// file, and its `#fragment` an existing id in that file. Returns the problems.
-pub fn broken_links(out: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+pub fn broken_links(out: &pactum::site::output::OutputSet) -> Vec<String> {
     let mut problems = Vec::new();
     for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
