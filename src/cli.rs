@@ -284,12 +284,13 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                     let phases: Vec<String> =
                         built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({}; reused {} files, {} bodies and {} pages, {} of them without building their context)",
+                        "rebuilt {} documents in {} ms ({}; reused {} files, {} bodies, {} search analyses and {} pages, {} of them without building their context)",
                         built.documents,
                         start.elapsed().as_millis(),
                         phases.join(" · "),
                         reused.files,
                         reused.bodies,
+                        reused.search,
                         reused.traces + reused.pages,
                         reused.traces
                     );

@@ -95,6 +95,7 @@ proptest! {
             if op == 0 && !clean.has_errors() {
                 prop_assert!(hits.pages > 0, "no page was reused after a body edit");
                 prop_assert!(hits.traces > 0, "no page was taken from its trace after a body edit");
+                prop_assert!(hits.search > 0, "search analysed every document again after a body edit");
                 prop_assert!(hits.bodies > 0, "no body was reused after a body edit");
                 prop_assert!(hits.files > 0, "no file was reused after a body edit");
             }
@@ -137,4 +138,28 @@ fn a_rebuild_without_changes_reuses_every_page() {
     assert_eq!(again.output, first.output);
     assert_eq!(reused.traces, pages, "pages made again although nothing they read changed");
     assert!(reused.bodies >= first.documents, "bodies rendered again although nothing changed: {reused:?}");
+}
+
+#[test]
+fn a_title_change_reaches_the_bodies_that_show_the_title_and_only_those() {
+    let site = SiteTest::fixture("minimal");
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let first = with_memo(&site);
+    memo.finish_build(true);
+    assert!(!first.has_errors(), "{:?}", report(&first));
+    // bilag.md shows hoved's title through `[[hoved]]`.
+    let hoved = site.root().join("content/aftaler/hoved.md");
+    let text = std::fs::read_to_string(&hoved).unwrap();
+    let line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    std::fs::write(&hoved, text.replacen(&line, "title: \"Hovedaftalen om samarbejde\"", 1)).unwrap();
+    let reused = with_memo(&site);
+    let hits = memo.finish_build(true);
+    let clean = site.build();
+    assert!(!clean.has_errors(), "{:?}", report(&clean));
+    assert_eq!(reused.output, clean.output);
+    let bilag = String::from_utf8(clean.output["aftaler/bilag/index.html"].to_vec()).unwrap();
+    assert!(bilag.contains("Hovedaftalen om samarbejde"), "the link text is the new title");
+    // Bodies that do not link to hoved are not rendered again.
+    assert!(hits.bodies > 0 && hits.bodies < first.documents, "{hits:?}");
 }

@@ -15,11 +15,13 @@ use super::fulltext::{
 };
 use super::pipeline::Analyzer;
 use super::quick::{ALIAS, HEAD, ID, MAX_LEVEL, TAG, TITLE};
+use crate::memo::{Key, Memo};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// One document analysed. Terms are indexes into [`Analysis::terms`].
+#[derive(Clone)]
 pub struct DocTerms {
     /// Full-text postings `(term, section, impact)`, by section.
     pub full: Vec<(u32, u16, u8)>,
@@ -29,8 +31,22 @@ pub struct DocTerms {
     pub title_terms: usize,
 }
 
+impl DocTerms {
+    /// The same postings with every term id `t` replaced by `map[t]`.
+    fn renumbered(&self, map: &[u32]) -> DocTerms {
+        let mut quick: Vec<(u32, u32)> = self.quick.iter().map(|&(t, c)| (map[t as usize], c)).collect();
+        quick.sort_unstable();
+        quick.dedup();
+        DocTerms {
+            full: self.full.iter().map(|&(t, s, i)| (map[t as usize], s, i)).collect(),
+            quick,
+            title_terms: self.title_terms,
+        }
+    }
+}
+
 /// An output file: path under `soeg/`, bytes.
-type File = (String, Vec<u8>);
+pub type File = (String, bytes::Bytes);
 
 /// Every document analysed.
 pub struct Analysis {
@@ -42,63 +58,115 @@ pub struct Analysis {
     pub fragments: Vec<File>,
 }
 
-/// Analyse `docs` in parallel.
-pub fn analyse(docs: &[Doc<'_>]) -> Analysis {
+/// Documents analysed by earlier builds of one process (`pactum serve`), so
+/// that a rebuild analyses only the documents that changed. Their term ids
+/// are those of one table that only grows while the process runs.
+#[derive(Default)]
+pub struct Remembered {
+    table: Mutex<Table>,
+    docs: Memo<Arc<(DocTerms, File)>>,
+}
+
+impl Remembered {
+    /// Forget documents this build did not use (see [`Memo::finish_build`]); how many were reused.
+    pub fn finish_build(&self, succeeded: bool) -> usize {
+        self.docs.finish_build(succeeded)
+    }
+}
+
+/// Terms by id, and ids by term.
+#[derive(Default)]
+struct Table {
+    ids: FxHashMap<Arc<str>, u32>,
+    terms: Vec<Arc<str>>,
+}
+
+impl Table {
+    fn id(&mut self, t: &Arc<str>) -> u32 {
+        if let Some(id) = self.ids.get(t) {
+            return *id;
+        }
+        self.terms.push(Arc::clone(t));
+        self.ids.insert(Arc::clone(t), (self.terms.len() - 1) as u32);
+        (self.terms.len() - 1) as u32
+    }
+}
+
+/// A document as the parallel pass left it.
+enum Pass {
+    /// Remembered, with ids of the remembered table.
+    Known(Arc<(DocTerms, File)>),
+    /// Analysed now by the analyzer of slot `.0`, with its ids; `.3` is the key to remember it by.
+    New(usize, DocTerms, File, Option<Key>),
+}
+
+/// Analyse `docs` in parallel. With `memory` (and a key per document: the
+/// hash of everything [`doc_terms`] and [`fragment`] read of it), documents
+/// analysed by an earlier build under the same key are not analysed again.
+pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analysis {
     // One analyzer per thread; the last slot is for a caller outside the pool.
     let slots: Vec<Mutex<Work>> = (0..=rayon::current_num_threads()).map(|_| Mutex::default()).collect();
-    let (local, fragments): (Vec<(usize, DocTerms)>, Vec<File>) = docs
+    let passed: Vec<Pass> = docs
         .par_iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
+            let key = memory.map(|(m, keys)| (m, keys[i]));
+            if let Some(known) = key.and_then(|(m, k)| m.docs.get(&k)) {
+                return Pass::Known(known);
+            }
             let slot = rayon::current_thread_index().map_or(slots.len() - 1, |i| i.min(slots.len() - 1));
             let terms = doc_terms(&mut slots[slot].lock().unwrap_or_else(PoisonError::into_inner), d);
-            ((slot, terms), fragment(d))
+            Pass::New(slot, terms, fragment(d), key.map(|(_, k)| k))
         })
-        .unzip();
+        .collect();
     let analyzers: Vec<Analyzer> =
         slots.into_iter().map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner).an).collect();
 
-    // One numbering across analyzers, in term order.
-    let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut names: Vec<&str> = Vec::new();
-    let to_global: Vec<Vec<u32>> = analyzers
-        .iter()
-        .map(|an| {
-            (0..an.len() as u32)
-                .map(|id| {
-                    let t: &str = an.term(id);
-                    *global.entry(t).or_insert_with(|| {
-                        names.push(t);
-                        (names.len() - 1) as u32
-                    })
-                })
-                .collect()
+    // The analyzers' terms in one table: the remembered one, or a new one.
+    let mut fresh = Table::default();
+    let mut remembered = memory.map(|(m, _)| m.table.lock().unwrap_or_else(PoisonError::into_inner));
+    let table: &mut Table = remembered.as_deref_mut().unwrap_or(&mut fresh);
+    let to_table: Vec<Vec<u32>> =
+        analyzers.iter().map(|an| (0..an.len() as u32).map(|id| table.id(an.term(id))).collect()).collect();
+    let passed: Vec<Pass> = passed
+        .into_iter()
+        .map(|p| match (p, memory) {
+            (Pass::New(slot, terms, file, Some(key)), Some((m, _))) => {
+                let known = Arc::new((terms.renumbered(&to_table[slot]), file));
+                m.docs.put(key, Arc::clone(&known));
+                Pass::Known(known)
+            }
+            (p, _) => p,
         })
         .collect();
-    drop(global);
-    let mut order: Vec<u32> = (0..names.len() as u32).collect();
-    order.par_sort_unstable_by(|a, b| names[*a as usize].cmp(names[*b as usize]));
-    let mut rank = vec![0u32; names.len()];
-    for (r, g) in order.iter().enumerate() {
-        rank[*g as usize] = r as u32;
+
+    // Number the terms in use in sorted order.
+    let mut used = vec![false; table.terms.len()];
+    for p in &passed {
+        let (terms, map): (&DocTerms, Option<&[u32]>) = match p {
+            Pass::Known(k) => (&k.0, None),
+            Pass::New(slot, terms, ..) => (terms, Some(&to_table[*slot])),
+        };
+        for t in terms.full.iter().map(|p| p.0).chain(terms.quick.iter().map(|p| p.0)) {
+            used[map.map_or(t, |m| m[t as usize]) as usize] = true;
+        }
     }
-    let to_rank: Vec<Vec<u32>> =
-        to_global.into_iter().map(|m| m.into_iter().map(|g| rank[g as usize]).collect()).collect();
-    let terms: Vec<String> = order.iter().map(|g| names[*g as usize].to_string()).collect();
-    let docs = local
+    let mut order: Vec<u32> = (0..used.len() as u32).filter(|&t| used[t as usize]).collect();
+    order.par_sort_unstable_by(|a, b| table.terms[*a as usize].cmp(&table.terms[*b as usize]));
+    let mut rank = vec![0u32; used.len()];
+    for (r, t) in order.iter().enumerate() {
+        rank[*t as usize] = r as u32;
+    }
+    let terms: Vec<String> = order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
+    drop(remembered);
+    let slot_rank: Vec<Vec<u32>> = to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect();
+    let (docs, fragments) = passed
         .into_par_iter()
-        .map(|(slot, mut d)| {
-            let map = &to_rank[slot];
-            for p in &mut d.full {
-                p.0 = map[p.0 as usize];
-            }
-            for p in &mut d.quick {
-                p.0 = map[p.0 as usize];
-            }
-            d.quick.sort_unstable();
-            d.quick.dedup();
-            d
+        .map(|p| match p {
+            Pass::Known(k) => (k.0.renumbered(&rank), k.1.clone()),
+            Pass::New(slot, terms, file, _) => (terms.renumbered(&slot_rank[slot]), file),
         })
-        .collect();
+        .unzip();
     Analysis { terms, docs, fragments }
 }
 
@@ -183,5 +251,7 @@ fn doc_terms(work: &mut Work, d: &Doc<'_>) -> DocTerms {
 fn fragment(d: &Doc<'_>) -> File {
     // Room for escapes: most non-ASCII letters take 2 bytes and are written in 6.
     let size: usize = d.sections.iter().map(|s| s.text.len() + s.text.len() / 4 + 3).sum();
-    encode::hashed_file_with("f", size, |out| encode::push_strings(out, d.sections.iter().map(|s| s.text)))
+    let (path, bytes) =
+        encode::hashed_file_with("f", size, |out| encode::push_strings(out, d.sections.iter().map(|s| s.text)));
+    (path, bytes.into())
 }

@@ -455,7 +455,7 @@ fn group_postings(analysis: &Analysis) -> (Vec<Posting>, Vec<usize>) {
 }
 
 /// The doc chunk files: [`CHUNK`] documents each.
-fn chunk_files(docs: &[Doc<'_>], fragments: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+fn chunk_files(docs: &[Doc<'_>], fragments: &[super::analysis::File]) -> Vec<(String, Vec<u8>)> {
     docs.par_chunks(CHUNK)
         .enumerate()
         .map(|(ci, chunk)| {

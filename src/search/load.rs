@@ -136,7 +136,7 @@ pub fn from_output(files: &crate::site::output::OutputSet) -> Result<Index, Stri
     let files = files
         .iter()
         .filter(|(p, _)| p.starts_with(&format!("{FOLDER}/")) && p.ends_with(".js"))
-        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .map(|(p, b)| (p.clone(), b.clone()))
         .collect();
     Ok(Index { quick, full, files })
 }

@@ -21,7 +21,9 @@ pub mod quick;
 
 use crate::content::{Kind, Status};
 use crate::markdown::Rendered;
+use crate::memo::Key;
 use crate::site::assemble::Site;
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -140,16 +142,23 @@ pub struct Index {
     pub quick: quick::Quick,
     pub full: fulltext::FullText,
     /// Output path (under `soeg/`) → bytes.
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, Bytes)>,
 }
 
 /// Build both indexes of `docs`.
 pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Index {
-    let analysis = analysis::analyse(docs);
+    build_with(docs, labels, None)
+}
+
+/// Build both indexes of `docs`, taking documents analysed by earlier builds from `memory`.
+pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::Remembered, &[Key])>) -> Index {
+    let analysis = analysis::analyse(docs, memory);
     let (quick, (full, files)) =
         rayon::join(|| quick::Quick::build(docs, &analysis), || fulltext::FullText::build(docs, labels, &analysis));
-    let mut out = vec![(QUICK_FILE.to_string(), encode::data_file("quick.js", &quick.payload(labels, &full.chunks)))];
-    out.extend(files.into_iter().chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
+    let quick_file = encode::data_file("quick.js", &quick.payload(labels, &full.chunks));
+    let mut out = vec![(QUICK_FILE.to_string(), Bytes::from(quick_file))];
+    let files = files.into_iter().map(|(p, b)| (p, Bytes::from(b)));
+    out.extend(files.chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
     Index { quick, full, files: out }
 }
 
@@ -196,8 +205,29 @@ pub fn docs<'a>(site: &'a Site, rendered: &'a [Arc<Rendered>]) -> Vec<Doc<'a>> {
 }
 
 /// The search index files of a built site (paths relative to the output folder).
-pub fn files(site: &Site, rendered: &[Arc<Rendered>]) -> Vec<(String, Vec<u8>)> {
-    build(&docs(site, rendered), &Labels::new(&site.config.language)).files
+/// With `memory` (`pactum serve`), only documents that changed are analysed again.
+pub fn files(site: &Site, rendered: &[Arc<Rendered>], memory: Option<&analysis::Remembered>) -> Vec<(String, Bytes)> {
+    let docs = docs(site, rendered);
+    let labels = Labels::new(&site.config.language);
+    let Some(memory) = memory else { return build(&docs, &labels).files };
+    let keys: Vec<Key> = docs.par_iter().zip(rendered).map(|(d, r)| doc_key(d, r)).collect();
+    build_with(&docs, &labels, Some((memory, &keys))).files
+}
+
+/// Everything the analysis reads of a document: its sections (through the
+/// body's fingerprint, which `pactum serve` sets) and the fields besides.
+fn doc_key(d: &Doc<'_>, r: &Rendered) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(&r.fingerprint);
+    for part in [d.id, d.title, d.summary].into_iter().chain(d.aliases.iter().copied()).chain(d.tags.iter().copied()) {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(&[d.aliases.len() as u8, d.tags.len() as u8]);
+    for s in &d.sections {
+        h.update(&[s.level]);
+    }
+    *h.finalize().as_bytes()
 }
 
 /// The distinct terms of a query, in order, at most [`fulltext::MAX_TERMS`].

@@ -7,7 +7,7 @@ use super::assemble::{Site, assemble};
 use super::checks;
 use super::graph::Graph;
 use super::links::{LinkContext, check_anchors};
-use super::memo::{BuildMemo, Memo};
+use super::memo::{Body, BuildMemo, Key, Memo};
 use super::output::OutputSet;
 use super::render::{Pages, Versions, Views, load_templates, register_graph, sitemap};
 use super::trace;
@@ -151,7 +151,13 @@ pub fn build(opts: &BuildOptions) -> Built {
         history_complete: history.complete,
         table_word: if site.config.language == "en" { "Table" } else { "Tabel" },
     };
-    let bodies = opts.memo.as_deref().map(|m| (&m.bodies, link_salt(&site, &loaded.drafts, &history)));
+    let targets = opts.memo.as_ref().map(|_| link_targets(&site)).unwrap_or_default();
+    let bodies = opts.memo.as_deref().map(|m| Bodies {
+        memo: &m.bodies,
+        salt: link_salt(&site, &loaded.drafts, &history),
+        targets: &targets,
+    });
+    let bodies = bodies.as_ref();
     let mut rendered = render_bodies(&site, &links, bodies);
     for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
@@ -214,7 +220,7 @@ pub fn build(opts: &BuildOptions) -> Built {
             r.html = String::new();
         }
     }
-    output.extend(crate::search::files(&site, &rendered).into_iter().map(|(p, b)| (p, b.into())));
+    output.extend(crate::search::files(&site, &rendered, opts.memo.as_deref().map(|m| &m.search)));
     lap(&mut built, "search");
     if !site.config.base_url.is_empty() {
         let mut urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).filter(|u| *u != "404.html").collect();
@@ -245,31 +251,57 @@ fn page_salt(layouts: &assets::Files, minify: bool, graph: &Option<blake3::Hash>
     h.finalize()
 }
 
-/// Bodies of earlier builds with the salt of what links can point at in this one.
-pub type Bodies<'a> = Option<(&'a Memo<Arc<Rendered>>, blake3::Hash)>;
+/// Bodies of earlier builds, with what their links can resolve against in this one.
+pub struct Bodies<'a> {
+    pub memo: &'a Memo<Arc<Body>>,
+    /// The names links are resolved by: paths, ids, aliases, drafts, versions, configuration.
+    pub salt: blake3::Hash,
+    /// What a link shows of each document ([`link_targets`]).
+    pub targets: &'a [Key],
+}
 
-/// Render one body, or take it from the memo when its text and everything its
-/// links can point at are as they were.
+/// Render one body, or take it from the memo when its text, the names its
+/// links resolve by, and what it shows of the documents it links to are as they were.
 pub fn render_body(
-    memo: Bodies<'_>,
+    memo: Option<&Bodies<'_>>,
     page_url: &str,
     rel: &Path,
     src: &markdown::Source<'_>,
     resolve: impl FnOnce() -> Rendered,
 ) -> Arc<Rendered> {
-    let key = memo.map(|(m, salt)| (m, BuildMemo::body_key(&salt, page_url, rel, src.text)));
-    if let Some(r) = key.as_ref().and_then(|(m, k)| m.get(k)) {
-        return r;
+    let Some(memo) = memo else { return Arc::new(resolve()) };
+    let key = BuildMemo::body_key(&memo.salt, page_url, rel, src.text);
+    let holds = |b: &Arc<Body>| b.targets.iter().all(|(t, fp)| memo.targets.get(*t) == Some(fp));
+    if let Some(b) = memo.memo.get_if(&key, holds) {
+        return Arc::clone(&b.rendered);
     }
     let mut r = resolve();
-    let Some((m, k)) = key else { return Arc::new(r) };
     r.fingerprint = super::trace::body_fingerprint(&r);
-    let r = Arc::new(r);
-    m.put(k, Arc::clone(&r));
-    r
+    let mut targets: Vec<(usize, Key)> =
+        r.links.iter().filter_map(|l| Some((l.doc, *memo.targets.get(l.doc)?))).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let rendered = Arc::new(r);
+    memo.memo.put(key, Arc::new(Body { rendered: Arc::clone(&rendered), targets }));
+    rendered
 }
 
-fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<Arc<Rendered>> {
+/// What a link shows of each document: its URL, title and version.
+fn link_targets(site: &Site) -> Vec<Key> {
+    site.docs
+        .par_iter()
+        .map(|d| {
+            let mut h = blake3::Hasher::new();
+            for part in [&d.url, &d.fm.title, &d.fm.version] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            *h.finalize().as_bytes()
+        })
+        .collect()
+}
+
+fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Option<&Bodies<'_>>) -> Vec<Arc<Rendered>> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
@@ -282,8 +314,10 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Bodies<'_>) -> Vec<
         .collect()
 }
 
-/// Everything a body's links can resolve against: the configuration, every
-/// document's path and front matter, the drafts, and the published versions.
+/// The names a body's links resolve by: the configuration, every
+/// document's path, id and aliases (and so every document's index), the
+/// drafts, and the published versions. What a link shows of its target is
+/// checked per link ([`link_targets`]).
 fn link_salt(site: &Site, drafts: &[crate::content::Document], history: &crate::history::History) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     let mut part = |bytes: &[u8]| {
@@ -293,7 +327,11 @@ fn link_salt(site: &Site, drafts: &[crate::content::Document], history: &crate::
     part(format!("{:?}", site.config).as_bytes());
     for d in site.docs.iter().chain(drafts) {
         part(d.rel.as_os_str().as_encoded_bytes());
-        part(d.text[..d.body_start.min(d.text.len())].as_bytes());
+        part(d.id.as_bytes());
+        for a in &d.fm.aliases {
+            part(a.as_bytes());
+        }
+        part(b"\0");
     }
     part(&[u8::from(history.complete)]);
     for doc in &history.docs {

@@ -6,17 +6,22 @@
 //! - finished pages: a page is a pure function of its template set, its
 //!   template and its context (plus the minify setting and, when a template
 //!   calls it, the site-wide relation graph, folded into a per-build salt);
-//! - rendered bodies: a body is a pure function of its file's path and text
-//!   and of what its links can point at, which is every document's path and
-//!   front matter, the drafts, the published versions and the configuration;
+//! - rendered bodies: a body is a pure function of its file's path and text,
+//!   of the names its links resolve by (every document's path, id and
+//!   aliases, the drafts, the published versions, the configuration) and of
+//!   the URL, title and version of the documents it links to, which are
+//!   checked per body so that a title change renders only the bodies that
+//!   link to that document;
 //! - loaded files: a file's document (or its errors) is a pure function of
 //!   its path, its bytes and the configuration;
 //! - page traces: a finished page with the pieces of the site it read
 //!   ([`super::trace`]), so that it is reused without building its context
 //!   when none of them changed.
 //!
-//! `tests/memo.rs` compares rebuilds that reuse both with clean builds after
-//! random edits.
+//! Search keeps its per-document analysis too (`search::analysis::Remembered`).
+//!
+//! `tests/memo.rs` compares rebuilds that reuse all of this with clean builds
+//! after random edits.
 
 use super::trace::Trace;
 use crate::content::load::Parsed;
@@ -68,15 +73,24 @@ fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
     let _ = std::io::Write::flush(&mut w);
 }
 
+/// A rendered body with what it shows of the documents its links point at
+/// (by index, which the names in the body key fix): their fingerprints then.
+pub struct Body {
+    pub rendered: Arc<Rendered>,
+    pub targets: Vec<(usize, Key)>,
+}
+
 /// Everything a `serve` process keeps between builds.
 #[derive(Default)]
 pub struct BuildMemo {
     pub pages: Memo<bytes::Bytes>,
-    pub bodies: Memo<Arc<Rendered>>,
+    pub bodies: Memo<Arc<Body>>,
     /// Files as loaded (decoded, front matter parsed and checked), by path, bytes and configuration.
     pub files: Memo<Arc<Parsed>>,
     /// Finished pages with what they read ([`super::trace`]), by URL.
     pub traces: Memo<Arc<Trace>>,
+    /// Documents as search analysed them.
+    pub search: crate::search::analysis::Remembered,
 }
 
 impl std::fmt::Debug for BuildMemo {
@@ -100,6 +114,8 @@ pub struct Reused {
     pub files: usize,
     /// Pages taken from their traces, without building their contexts.
     pub traces: usize,
+    /// Documents search did not analyse again.
+    pub search: usize,
 }
 
 impl BuildMemo {
@@ -110,6 +126,7 @@ impl BuildMemo {
             bodies: self.bodies.finish_build(succeeded),
             files: self.files.finish_build(succeeded),
             traces: self.traces.finish_build(succeeded),
+            search: self.search.finish_build(succeeded),
         }
     }
 

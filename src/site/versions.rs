@@ -27,7 +27,7 @@ pub fn render_old(
     site: &Site,
     history: &[DocHistory],
     links: &LinkContext<'_>,
-    memo: super::build::Bodies<'_>,
+    memo: Option<&super::build::Bodies<'_>>,
 ) -> Vec<Vec<OldBody>> {
     (0..site.docs.len())
         .into_par_iter()
