@@ -308,7 +308,9 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Option<&Bodies<'_>>
             let d = &site.docs[i];
             let src = d.markdown_source(links.table_word);
             render_body(memo, &d.url, &d.rel, &src, || {
-                markdown::render_with(&src, &links.at(i, None), &site.config.raw_html)
+                let mut r = markdown::render_with(&src, &links.at(i, None), &site.config.raw_html);
+                checks::placeholders(d, &mut r.diags);
+                r
             })
         })
         .collect()

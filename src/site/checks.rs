@@ -1,6 +1,6 @@
 //! Editorial checks that do not stop a build (warnings): placeholder text
 //! left from the PDFs, page references, links and relations to superseded
-//! documents, and pages nothing reaches.
+//! documents, pages nothing reaches, and review dates.
 
 use super::assemble::Site;
 use super::graph::Graph;
@@ -40,7 +40,6 @@ fn successor(site: &Site, t: usize) -> String {
 pub fn check(site: &Site, rendered: &[Arc<Rendered>], graph: &Graph) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (i, d) in site.docs.iter().enumerate() {
-        placeholders(d, &mut diags);
         if retired(d) {
             continue;
         }
@@ -91,8 +90,9 @@ pub fn check(site: &Site, rendered: &[Arc<Rendered>], graph: &Graph) -> Vec<Diag
     diags
 }
 
-/// Placeholder text and PDF page references, outside code blocks.
-fn placeholders(d: &Document, diags: &mut Vec<Diagnostic>) {
+/// Placeholder text and PDF page references, outside code blocks. Checked
+/// with the body as it is rendered (and so remembered with it by `serve`).
+pub fn placeholders(d: &Document, diags: &mut Vec<Diagnostic>) {
     let mut in_code = false;
     for (n, line) in d.body().lines().enumerate() {
         let t = line.trim_start();
