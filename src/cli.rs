@@ -284,11 +284,11 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
                     let phases: Vec<String> =
                         built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
-                        "rebuilt {} documents in {} ms ({}; reused {} files, {} bodies, {} search analyses and {} pages, {} of them without building their context)",
+                        "rebuilt {} documents in {} ms ({}; read {} files; reused {} bodies, {} search analyses and {} pages, {} of them without building their context)",
                         built.documents,
                         start.elapsed().as_millis(),
                         phases.join(" · "),
-                        reused.files,
+                        built.files_read,
                         reused.bodies,
                         reused.search,
                         reused.traces + reused.pages,

@@ -6,11 +6,13 @@ use super::frontmatter;
 use super::model::{Document, Kind};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Pos};
-use crate::memo::Memo;
+use crate::memo::{Key, Memo};
 use crate::slug::slugify;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 use walkdir::WalkDir;
 
 /// What loading found: the documents that are fine, and every problem.
@@ -19,10 +21,67 @@ pub struct Loaded {
     /// `draft: true` documents left out of this build (links to them are errors).
     pub drafts: Vec<Document>,
     pub diags: Vec<Diagnostic>,
+    /// How many files were read from disk (with a memo, unchanged files are not).
+    pub read: usize,
 }
 
 /// One file as loaded: its document, or everything wrong with it.
 pub type Parsed = Result<Document, Vec<Diagnostic>>;
+
+/// Files loaded by earlier builds of one process (`pactum serve`).
+#[derive(Default)]
+pub struct Files {
+    /// Loaded files by the hash of their path, bytes and the configuration.
+    pub parsed: Memo<Arc<Parsed>>,
+    /// Per path, what the file looked like when it was last read, and its key
+    /// in `parsed`, so that an unchanged file is not even read again.
+    seen: Mutex<HashMap<PathBuf, Seen>>,
+}
+
+/// A file's size, times and inode when it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    /// Inode number and change time, where the platform has them.
+    inode: (u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0, 0);
+        Some(Stamp { len: meta.len(), modified: meta.modified().ok()?, inode })
+    }
+}
+
+/// A file as last read: its stamp, when it was read, and its key.
+#[derive(Clone, Copy)]
+struct Seen {
+    stamp: Stamp,
+    read_at: SystemTime,
+    key: Key,
+    /// Whether this build read it.
+    read: bool,
+}
+
+/// File times are taken from a clock that may run this far behind: a file
+/// changed less than this before it was read could change again without its
+/// time changing, so it is read again next time.
+const CLOCK_SLACK: Duration = Duration::from_millis(100);
+
+impl Seen {
+    /// The key of the file if `stamp` shows it unchanged since it was read.
+    fn key_if(&self, stamp: &Stamp) -> Option<Key> {
+        let settled = stamp.modified.checked_add(CLOCK_SLACK).is_some_and(|t| t < self.read_at);
+        (self.stamp == *stamp && settled).then_some(self.key)
+    }
+}
 
 /// Whether a file name is an editor's temp or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
@@ -38,8 +97,9 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Load every `.md` under `root/content`. `drafts` keeps `draft: true` documents.
 ///
 /// With `memo` (`pactum serve`), a file whose path, bytes and configuration
-/// are those of an earlier build is not decoded and parsed again.
-pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Memo<Arc<Parsed>>>) -> Loaded {
+/// are those of an earlier build is not decoded and parsed again, and one
+/// whose size, times and inode are as they were when it was read is not read.
+pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) -> Loaded {
     let content = root.join("content");
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -80,35 +140,70 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Memo<Arc<P
         files.push(rel);
     }
     let salt = memo.map(|_| blake3::hash(format!("{config:?}").as_bytes()));
-    let results: Vec<_> = files.par_iter().map(|rel| load_one(root, &content, rel, config, memo.zip(salt))).collect();
+    let seen = memo.map(|m| std::mem::take(&mut *m.seen.lock().unwrap_or_else(PoisonError::into_inner)));
+    let total = files.len();
+    let results: Vec<(Parsed, Option<Seen>)> = files
+        .par_iter()
+        .map(|rel| {
+            let last = seen.as_ref().and_then(|s| s.get(rel));
+            load_one(root, &content, rel, config, memo.zip(salt), last)
+        })
+        .collect();
     let (mut docs, mut left_out) = (Vec::new(), Vec::new());
-    for r in results {
+    let mut now_seen = HashMap::new();
+    let mut read = 0;
+    for (rel, (r, seen)) in files.into_iter().zip(results) {
+        if let Some(seen) = seen {
+            read += usize::from(seen.read);
+            now_seen.insert(rel, Seen { read: false, ..seen });
+        }
         match r {
             Ok(doc) if doc.fm.draft && !drafts => left_out.push(doc),
             Ok(doc) => docs.push(doc),
             Err(mut d) => diags.append(&mut d),
         }
     }
-    Loaded { docs, drafts: left_out, diags }
+    if let Some(m) = memo {
+        *m.seen.lock().unwrap_or_else(PoisonError::into_inner) = now_seen;
+    }
+    Loaded { docs, drafts: left_out, diags, read: if memo.is_some() { read } else { total } }
 }
 
 fn display_path(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
+/// Load one file (with a memo: unless it is as it was); with a memo, also what it looked like when read.
 fn load_one(
     root: &Path,
     content: &Path,
     rel: &Path,
     config: &Config,
-    memo: Option<(&Memo<Arc<Parsed>>, blake3::Hash)>,
-) -> Parsed {
-    let source = display_path(root, &content.join(rel));
-    let bytes = std::fs::read(content.join(rel))
-        .map_err(|e| vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))])?;
-    let Some((memo, salt)) = memo else {
-        return parse_document(&bytes, rel, source, config);
+    memo: Option<(&Files, blake3::Hash)>,
+    last: Option<&Seen>,
+) -> (Parsed, Option<Seen>) {
+    let path = content.join(rel);
+    let source = display_path(root, &path);
+    let Some((files, salt)) = memo else {
+        let parsed = match std::fs::read(&path) {
+            Ok(bytes) => parse_document(&bytes, rel, source, config),
+            Err(e) => Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]),
+        };
+        return (parsed, None);
     };
+    let stamp = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of);
+    // The key holds the configuration's salt, so a configuration change misses here.
+    if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s))
+        && let Some(parsed) = files.parsed.get(&key)
+    {
+        return (Parsed::clone(&parsed), last.copied());
+    }
+    let read_at = SystemTime::now();
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return (Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]), None),
+    };
+    let memo = &files.parsed;
     let mut h = blake3::Hasher::new();
     h.update(salt.as_bytes());
     for part in [rel.as_os_str().as_encoded_bytes(), source.as_os_str().as_encoded_bytes(), &bytes] {
@@ -116,12 +211,13 @@ fn load_one(
         h.update(part);
     }
     let key = *h.finalize().as_bytes();
+    let seen = stamp.map(|stamp| Seen { stamp, read_at, key, read: true });
     if let Some(parsed) = memo.get(&key) {
-        return Parsed::clone(&parsed);
+        return (Parsed::clone(&parsed), seen);
     }
     let parsed = parse_document(&bytes, rel, source, config);
     memo.put(key, Arc::new(parsed.clone()));
-    parsed
+    (parsed, seen)
 }
 
 /// One document from its bytes, as the build loads it: decode, split and check
@@ -265,6 +361,48 @@ mod tests {
         assert_eq!(e.location(), "a.md:2:9");
         assert!(decode(b"\xFF\xFEx\0", p).unwrap_err().message.contains("UTF-16"));
         assert_eq!(decode(b"ab\0", p).unwrap_err().location(), "a.md:1:3");
+    }
+
+    #[test]
+    fn with_a_memo_only_files_that_changed_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/aftaler")).unwrap();
+        let file = |name: &str| root.join("content/aftaler").join(name);
+        let write = |name: &str, title: &str| {
+            std::fs::write(file(name), format!("---\ntitle: {title}\nversion: \"1\"\n---\n\nTekst.\n")).unwrap();
+        };
+        // Files written "long ago": their times cannot be those of a later edit.
+        let settle = |name: &str| {
+            let past = SystemTime::now() - Duration::from_secs(60);
+            std::fs::File::options().write(true).open(file(name)).unwrap().set_modified(past).unwrap();
+        };
+        for name in ["a.md", "b.md", "c.md"] {
+            write(name, "Aaaa");
+            settle(name);
+        }
+        let config = Config::default();
+        let memo = Files::default();
+        let titles = |l: &Loaded| l.docs.iter().map(|d| d.fm.title.clone()).collect::<Vec<_>>();
+        assert_eq!(load(root, &config, false, Some(&memo)).read, 3);
+        let again = load(root, &config, false, Some(&memo));
+        assert_eq!((again.read, titles(&again)), (0, vec!["Aaaa".to_string(); 3]));
+        // Same size and the same modification time: the change time still tells.
+        write("a.md", "Bbbb");
+        settle("a.md");
+        let changed = load(root, &config, false, Some(&memo));
+        assert_eq!((changed.read, titles(&changed)[0].as_str()), (1, "Bbbb"));
+        // A file changed just now is read on every build until its time is safely past.
+        write("b.md", "Cccc");
+        assert_eq!(load(root, &config, false, Some(&memo)).read, 1);
+        assert_eq!(load(root, &config, false, Some(&memo)).read, 1);
+        // A deleted file is gone, a new one is read.
+        std::fs::remove_file(file("c.md")).unwrap();
+        write("d.md", "Dddd");
+        let last = load(root, &config, false, Some(&memo));
+        assert_eq!((last.read, last.docs.len()), (2, 3));
+        // Without a memo every file is read.
+        assert_eq!(load(root, &config, false, None).read, 3);
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct Built {
     pub output: OutputSet,
     pub diags: Vec<Diagnostic>,
     pub documents: usize,
+    /// Files read from disk (`serve` does not read files that did not change).
+    pub files_read: usize,
     /// Every external link of every document (checked only by `check --external`).
     pub external: Vec<ExternalLink>,
     pub timings: Vec<Lap>,
@@ -132,6 +134,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     }
     let loaded = load(root, &config, opts.drafts, opts.memo.as_deref().map(|m| &m.files));
     built.diags = loaded.diags;
+    built.files_read = loaded.read;
     lap(&mut built, "load");
     let (site, mut diags) = assemble(config, loaded.docs, &loaded.drafts);
     built.diags.append(&mut diags);

@@ -24,7 +24,7 @@
 //! after random edits.
 
 use super::trace::Trace;
-use crate::content::load::Parsed;
+use crate::content::load::Files;
 use crate::markdown::Rendered;
 use std::sync::Arc;
 
@@ -86,7 +86,7 @@ pub struct BuildMemo {
     pub pages: Memo<bytes::Bytes>,
     pub bodies: Memo<Arc<Body>>,
     /// Files as loaded (decoded, front matter parsed and checked), by path, bytes and configuration.
-    pub files: Memo<Arc<Parsed>>,
+    pub files: Files,
     /// Finished pages with what they read ([`super::trace`]), by URL.
     pub traces: Memo<Arc<Trace>>,
     /// Documents as search analysed them.
@@ -100,7 +100,7 @@ impl std::fmt::Debug for BuildMemo {
             "BuildMemo({} pages, {} bodies, {} files, {} traces)",
             self.pages.len(),
             self.bodies.len(),
-            self.files.len(),
+            self.files.parsed.len(),
             self.traces.len()
         )
     }
@@ -124,7 +124,7 @@ impl BuildMemo {
         Reused {
             pages: self.pages.finish_build(succeeded),
             bodies: self.bodies.finish_build(succeeded),
-            files: self.files.finish_build(succeeded),
+            files: self.files.parsed.finish_build(succeeded),
             traces: self.traces.finish_build(succeeded),
             search: self.search.finish_build(succeeded),
         }
