@@ -215,7 +215,10 @@ fn load_one(
     if let Some(parsed) = memo.get(&key) {
         return (Parsed::clone(&parsed), seen);
     }
-    let parsed = parse_document(&bytes, rel, source, config);
+    let mut parsed = parse_document(&bytes, rel, source, config);
+    if let Ok(doc) = &mut parsed {
+        doc.content_key = key;
+    }
     memo.put(key, Arc::new(parsed.clone()));
     (parsed, seen)
 }
@@ -282,6 +285,7 @@ pub fn parse_document(bytes: &[u8], rel: &Path, source: PathBuf, config: &Config
         body_start: split.body_start,
         body_pos: split.body_pos,
         text,
+        content_key: [0; 32],
     })
 }
 

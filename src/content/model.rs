@@ -162,6 +162,9 @@ pub struct Document {
     pub body_pos: Pos,
     /// Output path relative to the output folder (`aftaler/sambo/index.html`).
     pub url: String,
+    /// With `pactum serve`, the hash of the file's path, bytes and the
+    /// configuration, which later steps key their memos by; zero otherwise.
+    pub content_key: [u8; 32],
 }
 
 impl Document {

@@ -265,15 +265,16 @@ pub struct Bodies<'a> {
 
 /// Render one body, or take it from the memo when its text, the names its
 /// links resolve by, and what it shows of the documents it links to are as they were.
+/// `content` is the hash of the text the body is in.
 pub fn render_body(
     memo: Option<&Bodies<'_>>,
     page_url: &str,
     rel: &Path,
-    src: &markdown::Source<'_>,
+    content: &Key,
     resolve: impl FnOnce() -> Rendered,
 ) -> Arc<Rendered> {
     let Some(memo) = memo else { return Arc::new(resolve()) };
-    let key = BuildMemo::body_key(&memo.salt, page_url, rel, src.text);
+    let key = BuildMemo::body_key(&memo.salt, page_url, rel, content);
     let holds = |b: &Arc<Body>| b.targets.iter().all(|(t, fp)| memo.targets.get(*t) == Some(fp));
     if let Some(b) = memo.memo.get_if(&key, holds) {
         return Arc::clone(&b.rendered);
@@ -310,7 +311,7 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Option<&Bodies<'_>>
         .map(|i| {
             let d = &site.docs[i];
             let src = d.markdown_source(links.table_word);
-            render_body(memo, &d.url, &d.rel, &src, || {
+            render_body(memo, &d.url, &d.rel, &d.content_key, || {
                 let mut r = markdown::render_with(&src, &links.at(i, None), &site.config.raw_html);
                 checks::placeholders(d, &mut r.diags);
                 r

@@ -160,11 +160,12 @@ impl BuildMemo {
         *h.finalize().as_bytes()
     }
 
-    /// The key of a body: the link salt, the page it is shown on, and its file's path and text.
-    pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, text: &str) -> Key {
+    /// The key of a body: the link salt, the page it is shown on, its file's
+    /// path, and the hash of its text (`content`).
+    pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, content: &Key) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(salt.as_bytes());
-        for part in [page_url.as_bytes(), rel.as_os_str().as_encoded_bytes(), text.as_bytes()] {
+        for part in [page_url.as_bytes(), rel.as_os_str().as_encoded_bytes(), content] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part);
         }

@@ -50,10 +50,10 @@ pub fn render_old(
                         body_pos: split.body_pos,
                         table_word: links.table_word,
                     };
-                    let rendered = super::build::render_body(memo, &url, &doc.rel, &src, || {
+                    let text_hash = if memo.is_some() { *blake3::hash(text.as_bytes()).as_bytes() } else { [0; 32] };
+                    let rendered = super::build::render_body(memo, &url, &doc.rel, &text_hash, || {
                         markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html)
                     });
-                    let text_hash = if memo.is_some() { *blake3::hash(text.as_bytes()).as_bytes() } else { [0; 32] };
                     Some(OldBody { version: v.version.clone(), fm, rendered, text_hash })
                 })
                 .collect()
