@@ -2,23 +2,46 @@
 //! of everything they were made from. Used by `pactum serve` (see
 //! `site::memo` for what is kept); a leaf module, so that every layer can use it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub type Key = [u8; 32];
 
+/// Keys are blake3 hashes, already uniform: their first eight bytes are the
+/// table hash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << (8 * i);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A value, and whether this build used it.
+struct Entry<V> {
+    value: V,
+    used: bool,
+}
+
 /// Values by the hash of what they were made from; values no build asked
 /// for are forgotten at the end of the next successful build.
 pub struct Memo<V> {
-    values: Mutex<HashMap<Key, V>>,
-    used: Mutex<HashSet<Key>>,
+    values: Mutex<HashMap<Key, Entry<V>, BuildHasherDefault<KeyHasher>>>,
     hits: AtomicUsize,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Memo { values: Mutex::default(), used: Mutex::default(), hits: AtomicUsize::new(0) }
+        Memo { values: Mutex::default(), hits: AtomicUsize::new(0) }
     }
 }
 
@@ -39,29 +62,29 @@ impl<V: Clone> Memo<V> {
 
     /// The value under `key` if `usable` says it still is; only then is it counted as reused.
     pub fn get_if(&self, key: &Key, usable: impl FnOnce(&V) -> bool) -> Option<V> {
-        let value = self.values.lock().ok()?.get(key).cloned().filter(usable);
-        if value.is_some() {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            self.used.lock().ok()?.insert(*key);
+        // Cloned under the lock (values are cheap to clone), checked outside it.
+        let value = self.values.lock().ok()?.get(key).map(|e| e.value.clone()).filter(usable)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        if let Some(e) = self.values.lock().ok()?.get_mut(key) {
+            e.used = true;
         }
-        value
+        Some(value)
     }
 
     pub fn put(&self, key: Key, value: V) {
-        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
-            values.insert(key, value);
-            used.insert(key);
+        if let Ok(mut values) = self.values.lock() {
+            values.insert(key, Entry { value, used: true });
         }
     }
 
     /// Forget what this build did not use (after a failed build nothing is
     /// forgotten: the fix usually brings it back). Returns the reuse count.
     pub fn finish_build(&self, succeeded: bool) -> usize {
-        if let (Ok(mut values), Ok(mut used)) = (self.values.lock(), self.used.lock()) {
+        if let Ok(mut values) = self.values.lock() {
             if succeeded {
-                values.retain(|k, _| used.contains(k));
+                values.retain(|_, e| e.used);
             }
-            used.clear();
+            values.values_mut().for_each(|e| e.used = false);
         }
         self.hits.swap(0, Ordering::Relaxed)
     }

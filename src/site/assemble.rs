@@ -162,9 +162,11 @@ fn collect_groups(
     names: impl Fn(&Document) -> Vec<&String>,
 ) -> BTreeMap<String, Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    // Few names, used by many documents: each is slugged once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         for name in names(d) {
-            let slug = slugify(name);
+            let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
             if slug.is_empty() {
                 continue;
             }

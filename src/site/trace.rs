@@ -22,8 +22,8 @@ use crate::content::Kind;
 use crate::history::DocHistory;
 use crate::markdown::Rendered;
 use crate::memo::{Key, Memo};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A piece of the site a page read; `D` names a document (its index while
@@ -79,7 +79,7 @@ pub struct Trace {
 /// The fingerprint of every piece of one build, made only when there is a memo.
 pub struct Fingerprints<'a> {
     site: &'a Site,
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
     meta: Vec<Key>,
     body: Vec<Key>,
     around: Vec<Key>,
