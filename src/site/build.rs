@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tera::Tera;
 
 /// What to build.
 #[derive(Clone, Debug, Default)]
@@ -182,14 +183,16 @@ pub fn build(opts: &BuildOptions) -> Built {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
-    let mut tera = match load_templates(&layouts) {
+    let tera = match templates(&layouts, opts.memo.as_deref()) {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
     // Only templates that call `relation_graph()` depend on every title and link;
     // the whole-site graph is made only for them.
     let uses_graph = layouts.values().any(|b| b.windows(14).any(|w| w == b"relation_graph"));
-    let graph_hash = uses_graph.then(|| register_graph(&mut tera, &site, &graph));
+    let mut with_graph = None;
+    let graph_hash = uses_graph.then(|| register_graph(with_graph.insert(Tera::clone(&tera)), &site, &graph));
+    let tera = with_graph.as_ref().unwrap_or(&tera);
     let mut output = OutputSet::new();
     let mut asset_urls = BTreeMap::new();
     for (rel, bytes) in asset_files {
@@ -200,7 +203,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     let minify = site.config.minify;
     let memo = opts.memo.as_deref().map(|m| (&m.pages, page_salt(&layouts, minify, &graph_hash)));
     let versions = Versions { history: &history.docs, old: &old, today };
-    let mut views = Views::new(&site, &tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
+    let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
     if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
         let inputs =
             trace::Inputs { rendered: &rendered, graph: &graph, history: &history.docs, old: &old, page_salt, today };
@@ -235,6 +238,28 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.output = output;
     diag::sort(&mut built.diags);
     built
+}
+
+/// The templates, parsed (or, with a memo, as parsed by an earlier build from the same files).
+fn templates(layouts: &assets::Files, memo: Option<&BuildMemo>) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+    let Some(memo) = memo else { return load_templates(layouts).map(Arc::new) };
+    let mut h = blake3::Hasher::new();
+    for (name, bytes) in layouts {
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let key = *h.finalize().as_bytes();
+    let mut last = memo.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((k, tera)) = last.as_ref()
+        && *k == key
+    {
+        return Ok(Arc::clone(tera));
+    }
+    let tera = Arc::new(load_templates(layouts)?);
+    *last = Some((key, Arc::clone(&tera)));
+    Ok(tera)
 }
 
 /// What every page depends on besides its own context: the templates, the

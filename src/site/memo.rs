@@ -91,6 +91,8 @@ pub struct BuildMemo {
     pub traces: Memo<Arc<Trace>>,
     /// Documents as search analysed them.
     pub search: crate::search::analysis::Remembered,
+    /// The templates last parsed, under the hash of the layout files.
+    pub templates: std::sync::Mutex<Option<(Key, Arc<tera::Tera>)>>,
 }
 
 impl std::fmt::Debug for BuildMemo {
