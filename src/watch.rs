@@ -13,8 +13,12 @@ use notify_debouncer_full::{
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// How long a burst of events may last before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+/// How long the sources must be quiet before a rebuild starts. An editor's
+/// save (temp file + rename, backup dance) takes a few milliseconds; every
+/// millisecond here is added to the live-reload latency.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How often the debouncer looks for a quiet moment.
+const TICK: Duration = Duration::from_millis(5);
 
 /// Keeps the watcher alive; dropping it stops watching.
 pub enum Watching {
@@ -74,7 +78,7 @@ pub fn watch(root: &Path, on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> 
         }
     };
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut native = new_debouncer(DEBOUNCE, None, tx.clone()).map_err(|e| e.to_string())?;
+    let mut native = new_debouncer(DEBOUNCE, Some(TICK), tx.clone()).map_err(|e| e.to_string())?;
     let mut failed = None;
     for (path, mode) in targets(&top) {
         if let Err(e) = native.watch(&path, mode) {

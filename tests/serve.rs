@@ -156,6 +156,27 @@ fn one_save_is_one_rebuild_and_then_the_server_is_quiet() {
 }
 
 #[test]
+fn an_editors_save_dance_is_one_rebuild() {
+    let site = SiteTest::fixture("minimal");
+    let srv = start(&site);
+    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    write!(s, "GET /__pactum/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port).unwrap();
+    assert_eq!(events_within(&mut s, Duration::from_millis(800)), 0, "a change event on connect");
+    // vim: the file becomes the backup, the new text is written, the backup goes;
+    // then a second editor writes a temp file and renames it over the original.
+    let dir = site.root().join("content/aftaler");
+    let text = std::fs::read_to_string(dir.join("hoved.md")).unwrap();
+    std::fs::rename(dir.join("hoved.md"), dir.join("hoved.md~")).unwrap();
+    std::fs::write(dir.join("hoved.md"), text.replace("Se [bilaget]", "Se nu [bilaget]")).unwrap();
+    std::fs::remove_file(dir.join("hoved.md~")).unwrap();
+    std::fs::write(dir.join(".hoved.md.tmp"), text.replace("Se [bilaget]", "Se så [bilaget]")).unwrap();
+    std::fs::rename(dir.join(".hoved.md.tmp"), dir.join("hoved.md")).unwrap();
+    assert_eq!(events_within(&mut s, Duration::from_millis(2500)), 1, "one save dance, one rebuild");
+    assert_eq!(page(&srv, "/__pactum/errors").1, "[]");
+    assert!(page(&srv, "/aftaler/hoved/index.html").1.contains("Se så"));
+}
+
+#[test]
 fn the_dev_server_refuses_foreign_hosts_and_traversal() {
     let site = SiteTest::fixture("minimal");
     let srv = start(&site);
