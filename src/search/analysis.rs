@@ -65,6 +65,8 @@ pub struct Analysis {
 pub struct Remembered {
     table: Mutex<Table>,
     docs: Memo<Arc<(DocTerms, File)>>,
+    /// The full-text index of the last build, for [`super::regroup`].
+    pub last: Mutex<super::regroup::Last>,
 }
 
 impl Remembered {

@@ -23,10 +23,13 @@
 
 use super::analysis::Analysis;
 use super::encode;
+use super::regroup::{Grouped, Memory};
 use super::{Doc, Labels};
+use crate::memo::Key;
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -143,7 +146,19 @@ pub struct Results {
 impl FullText {
     /// Build the index and its files (paths relative to `soeg/`) from the
     /// analysis of `docs`, all but the fragment files (they are in the analysis).
-    pub fn build(docs: &[Doc<'_>], labels: &Labels, analysis: &Analysis) -> (FullText, Vec<(String, Vec<u8>)>) {
+    pub fn build(docs: &[Doc<'_>], labels: &Labels, analysis: &Analysis) -> (FullText, Vec<(String, Bytes)>) {
+        let (full, files, _) = FullText::build_from(docs, labels, analysis, None);
+        (full, files)
+    }
+
+    /// [`FullText::build`], taking what did not change from the last build
+    /// when there is `memory` (and then also returning what the next build may take).
+    pub fn build_from(
+        docs: &[Doc<'_>],
+        labels: &Labels,
+        analysis: &Analysis,
+        memory: Option<&Memory<'_>>,
+    ) -> (FullText, Vec<(String, Bytes)>, Option<Leftover>) {
         let dict = |get: &dyn Fn(&Doc<'_>) -> Vec<String>| -> Vec<String> {
             let set: BTreeSet<String> = docs.iter().flat_map(get).filter(|s| !s.is_empty()).collect();
             set.into_iter().collect()
@@ -170,16 +185,29 @@ impl FullText {
             })
             .collect();
 
-        // 1. Postings grouped by term, and the doc chunks, side by side.
+        // 1. Postings grouped by term (with memory: again only for terms a
+        //    changed document has or had), and the doc chunks, side by side.
         let fragment_files = &analysis.fragments;
-        let ((postings, starts), chunk_files) =
-            rayon::join(|| group_postings(analysis), || chunk_files(docs, fragment_files));
+        let (grouped, (chunk_files, chunk_keys)) = rayon::join(
+            || {
+                memory.and_then(|m| m.regroup(analysis)).unwrap_or_else(|| {
+                    let (postings, starts) = group_postings(analysis);
+                    Grouped { postings, starts, dirty: None, sized: Vec::new() }
+                })
+            },
+            || chunk_files(docs, fragment_files, memory),
+        );
+        let Grouped { postings, starts, dirty, sized: clean_sizes } = grouped;
+        let is_dirty = |t: usize| dirty.as_ref().is_none_or(|d| d[t]);
         let terms = analysis.terms.clone();
 
         // 2. Shards: cut the terms by first character, then by prefix while too big.
         let sized: Vec<(&str, usize)> = (0..terms.len())
             .into_par_iter()
-            .map(|i| (terms[i].as_str(), encoded_len(&postings[starts[i]..starts[i + 1]])))
+            .map(|i| {
+                let len = if is_dirty(i) { encoded_len(&postings[starts[i]..starts[i + 1]]) } else { clean_sizes[i] };
+                (terms[i].as_str(), len)
+            })
             .collect();
         let mut groups: Vec<(String, Vec<Item<'_>>)> = Vec::new();
         let mut root: Vec<Item<'_>> = Vec::new();
@@ -201,20 +229,27 @@ impl FullText {
         if !root.is_empty() {
             groups.push((String::new(), root));
         }
-        let shard_files: Vec<(String, (String, Vec<u8>))> = groups
+        let shard_files: Vec<(String, Key, (String, Bytes))> = groups
             .par_iter()
             .map(|(key, items)| {
-                let file = encode::hashed_file_with("t", size(items) + 16, |out| {
+                let content = memory.map(|_| items_key(items)).unwrap_or_default();
+                let unchanged = items.iter().all(|it| !is_dirty(it.2));
+                if let Some(file) = memory.filter(|_| unchanged).and_then(|m| m.shard(key, &content)) {
+                    return (key.clone(), content, file.clone());
+                }
+                let (name, bytes) = encode::hashed_file_with("t", size(items) + 16, |out| {
                     shard_payload(out, items, |k| &postings[starts[k]..starts[k + 1]])
                 });
-                (key.clone(), file)
+                (key.clone(), content, (name, bytes.into()))
             })
             .collect();
         drop(groups);
+        let sizes: Vec<usize> = sized.iter().map(|s| s.1).collect();
         drop(sized);
 
         let nsec: u64 = fdocs.iter().map(|d| d.nsec as u64).sum();
-        let mut shards: Vec<(String, String)> = shard_files.iter().map(|(k, (f, _))| (k.clone(), f.clone())).collect();
+        let mut shards: Vec<(String, String)> =
+            shard_files.iter().map(|(k, _, (f, _))| (k.clone(), f.clone())).collect();
         shards.sort();
         let full = FullText {
             docs: fdocs,
@@ -233,10 +268,16 @@ impl FullText {
             chunks: chunk_files.iter().map(|f| f.0.clone()).collect(),
             fragments: fragment_files.iter().map(|f| f.0.clone()).collect(),
         };
-        let mut files = vec![("manifest.js".to_string(), encode::data_file("manifest.js", &full.manifest(labels)))];
-        files.extend(shard_files.into_iter().map(|(_, f)| f));
-        files.extend(chunk_files);
-        (full, files)
+        let manifest = encode::data_file("manifest.js", &full.manifest(labels));
+        let mut files = vec![("manifest.js".to_string(), Bytes::from(manifest))];
+        files.extend(shard_files.iter().map(|(_, _, f)| f.clone()));
+        files.extend(chunk_files.iter().cloned());
+        let leftover = memory.map(|_| Leftover {
+            sizes,
+            shards: shard_files.into_iter().map(|(k, content, f)| (k, (content, f))).collect(),
+            chunks: chunk_keys.into_iter().zip(chunk_files).collect(),
+        });
+        (full, files, leftover)
     }
 
     fn manifest(&self, labels: &Labels) -> String {
@@ -454,13 +495,23 @@ fn group_postings(analysis: &Analysis) -> (Vec<Posting>, Vec<usize>) {
     (postings, starts)
 }
 
-/// The doc chunk files: [`CHUNK`] documents each.
-fn chunk_files(docs: &[Doc<'_>], fragments: &[super::analysis::File]) -> Vec<(String, Vec<u8>)> {
+/// The doc chunk files: [`CHUNK`] documents each (with memory, the last
+/// build's file when the chunk shows the same), and each one's content hash
+/// (only with memory).
+fn chunk_files(
+    docs: &[Doc<'_>],
+    fragments: &[super::analysis::File],
+    memory: Option<&Memory<'_>>,
+) -> (Vec<(String, Bytes)>, Vec<Key>) {
     docs.par_chunks(CHUNK)
         .enumerate()
         .map(|(ci, chunk)| {
+            let content = memory.map(|m| chunk_key(chunk, &m.keys[ci * CHUNK..], &fragments[ci * CHUNK..]));
+            if let Some(file) = memory.zip(content).and_then(|(m, k)| m.chunk(&k)) {
+                return (file.clone(), content.unwrap_or_default());
+            }
             let size: usize = chunk.iter().map(|d| 256 + d.summary.len() + d.sections.len() * 64).sum();
-            encode::hashed_file_with("d", size, |out| {
+            let (name, bytes) = encode::hashed_file_with("d", size, |out| {
                 out.push('[');
                 for (k, d) in chunk.iter().enumerate() {
                     if k > 0 {
@@ -469,9 +520,44 @@ fn chunk_files(docs: &[Doc<'_>], fragments: &[super::analysis::File]) -> Vec<(St
                     chunk_entry(out, d, &fragments[ci * CHUNK + k].0);
                 }
                 out.push(']');
-            })
+            });
+            ((name, bytes.into()), content.unwrap_or_default())
         })
-        .collect()
+        .unzip()
+}
+
+/// Everything [`chunk_entry`] writes of `chunk`, hashed: the analysis key of
+/// each document (id, title, summary, sections) and the rest of its entry.
+fn chunk_key(chunk: &[Doc<'_>], keys: &[Key], fragments: &[super::analysis::File]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for ((d, key), fragment) in chunk.iter().zip(keys).zip(fragments) {
+        h.update(key);
+        for part in [d.url, d.version, fragment.0.as_str()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.update(&[d.kind_code() as u8, d.status_code().map_or(u8::MAX, |s| s as u8)]);
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The terms of a shard and the sizes of their postings, hashed.
+fn items_key(items: &[Item<'_>]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for (term, len, _) in items {
+        h.update(&(term.len() as u64).to_le_bytes());
+        h.update(term.as_bytes());
+        h.update(&(*len as u64).to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// What a build with memory leaves for the next, besides the index itself.
+pub struct Leftover {
+    /// The encoded length of each term's postings.
+    pub sizes: Vec<usize>,
+    pub shards: HashMap<String, (Key, (String, Bytes))>,
+    pub chunks: HashMap<Key, (String, Bytes)>,
 }
 
 /// A document's entry in its chunk: `{"f":fragment,"h":[[anchor,title,level]…],

@@ -18,6 +18,7 @@ pub mod fulltext;
 pub mod load;
 pub mod pipeline;
 pub mod quick;
+pub mod regroup;
 
 use crate::content::{Kind, Status};
 use crate::markdown::Rendered;
@@ -150,15 +151,33 @@ pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Index {
     build_with(docs, labels, None)
 }
 
-/// Build both indexes of `docs`, taking documents analysed by earlier builds from `memory`.
+/// Build both indexes of `docs`, taking what did not change from earlier
+/// builds in `memory` (analysed documents, grouped postings, files), with the
+/// analysis key of each document.
 pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::Remembered, &[Key])>) -> Index {
     let analysis = analysis::analyse(docs, memory);
-    let (quick, (full, files)) =
-        rayon::join(|| quick::Quick::build(docs, &analysis), || fulltext::FullText::build(docs, labels, &analysis));
+    let mut last = memory.map(|(m, _)| m.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let earlier = last.as_deref().zip(memory).map(|(last, (_, keys))| regroup::Memory { last, keys });
+    let (quick, (mut full, files, leftover)) = rayon::join(
+        || quick::Quick::build(docs, &analysis),
+        || fulltext::FullText::build_from(docs, labels, &analysis, earlier.as_ref()),
+    );
     let quick_file = encode::data_file("quick.js", &quick.payload(labels, &full.chunks));
     let mut out = vec![(QUICK_FILE.to_string(), Bytes::from(quick_file))];
-    let files = files.into_iter().map(|(p, b)| (p, Bytes::from(b)));
-    out.extend(files.chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
+    out.extend(files.into_iter().chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
+    if let (Some(last), Some(left), Some((_, keys))) = (last.as_deref_mut(), leftover, memory) {
+        // The next build takes the grouped postings; this index keeps its files only.
+        use std::mem::take;
+        *last = regroup::Last::new(
+            keys.to_vec(),
+            take(&mut full.terms),
+            take(&mut full.starts),
+            take(&mut full.postings),
+            left.sizes,
+            left.shards,
+            left.chunks,
+        );
+    }
     Index { quick, full, files: out }
 }
 
