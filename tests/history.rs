@@ -220,3 +220,42 @@ fn the_history_cache_makes_a_rebuild_after_one_commit_read_one_commit() {
     assert!(!damaged.has_errors());
     assert_eq!(damaged.output, rewritten.output);
 }
+
+/// `pactum serve` reuses pages, bodies and search work between builds; with
+/// version history too, every rebuild must equal a clean build.
+#[test]
+fn rebuilds_that_reuse_work_equal_clean_builds_with_history() {
+    use pactum::site::memo::BuildMemo;
+    use std::sync::Arc;
+    let site = repo_site();
+    let root = site.root();
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = || site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let check = |what: &str| {
+        let reused = with_memo();
+        let hits = memo.finish_build(!reused.has_errors());
+        let clean = site.build();
+        assert!(!clean.has_errors(), "{what}: {:?}", clean.diags);
+        let differing: Vec<&String> =
+            clean.output.keys().filter(|k| reused.output.get(*k) != clean.output.get(*k)).collect();
+        assert!(differing.is_empty(), "{what}: {differing:?} differ from a clean build");
+        assert_eq!(reused.output.len(), clean.output.len(), "{what}");
+        hits
+    };
+    check("first build");
+    // A new version is committed: a new old-version page, diff and history entry.
+    git(root, &["commit", "-qam", "SAM:BO 3.0"], "2023-01-01T12:00:00Z");
+    check("after committing 3.0");
+    site.write(
+        "content/aftaler/sam-bo.md",
+        &sambo("4.0", "senest kl. 9 næste hverdag", "Tidligere svar")
+            .replace("efter udskrivelse", "og genoptræning efter udskrivelse"),
+    );
+    git(root, &["commit", "-qam", "SAM:BO 4.0"], "2024-01-01T12:00:00Z");
+    check("after committing 4.0");
+    // The linking document's title changes: SAM:BO's history pages do not show it.
+    let h = std::fs::read_to_string(root.join("content/aftaler/henvisning.md")).unwrap();
+    site.write("content/aftaler/henvisning.md", &h.replace("title: Henvisning", "title: Henvisninger"));
+    let hits = check("after a title change");
+    assert!(hits.traces >= 3, "SAM:BO's old versions and diffs were made again: {hits:?}");
+}
