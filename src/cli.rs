@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::scaffold;
 use crate::serve;
 use crate::site::output::{self, OutputSet};
+use crate::site::page_cache::PageCache;
 use crate::site::{BuildOptions, Built, build, unchanged};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::{IpAddr, SocketAddr};
@@ -193,6 +194,8 @@ fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: boo
         );
         return ExitCode::SUCCESS;
     }
+    let cache = Arc::new(PageCache::new(out.to_path_buf(), unchanged::last_pages(&site.root, out)));
+    opts.page_cache = Some(Arc::clone(&cache));
     let progress = Progress::start();
     let built = build(&opts);
     drop(progress);
@@ -212,19 +215,23 @@ fn run_build(site: &SiteArgs, out: &Path, base_url: Option<String>, timings: boo
         Err(e) => return fail(&e.to_string()),
     };
     if let Some(f) = fingerprint {
-        unchanged::remember(&site.root, out, f, &built.output, built.documents, stdout, stderr);
+        let documents = built.documents;
+        let pages = cache.recorded();
+        let written = unchanged::Written { output: &built.output, documents, stdout, stderr, pages };
+        unchanged::remember(&site.root, out, f, written);
     }
     if timings {
         print_timings(&built, write_start.elapsed());
     }
     eprintln!(
-        "built {} documents into {} files in {} ms ({} written, {} unchanged, {} removed) → {}",
+        "built {} documents into {} files in {} ms ({} written, {} unchanged, {} removed; {} pages read back) → {}",
         built.documents,
         built.output.len(),
         start.elapsed().as_millis(),
         stats.written,
         stats.unchanged,
         stats.removed,
+        cache.reused(),
         out.join("index.html").display()
     );
     ExitCode::SUCCESS

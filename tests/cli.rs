@@ -55,8 +55,39 @@ fn a_second_build_writes_nothing_and_stale_pages_are_removed() {
     site.write("content/aftaler/hoved.md~", "an editor's backup");
     site.cmd().arg("build").assert().success().stderr(predicate::str::contains("(0 written"));
     std::fs::remove_file(site.root().join("content/sider/om.md")).unwrap();
-    site.cmd().arg("build").assert().success().stderr(predicate::str::contains(" removed)"));
+    site.cmd().arg("build").assert().success().stderr(predicate::str::contains(" removed;"));
     assert!(!site.root().join("public/sider").exists());
+}
+
+/// The number in "… N pages read back)" of a build's last line.
+fn pages_read_back(stderr: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(stderr);
+    let before = text.split(" pages read back").next().unwrap_or("");
+    before.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no count in {text}"))
+}
+
+#[test]
+fn a_rebuild_reads_unchanged_pages_back_and_never_a_page_changed_by_hand() {
+    let site = SiteTest::fixture("minimal");
+    let first = site.cmd().arg("build").assert().success();
+    assert_eq!(pages_read_back(&first.get_output().stderr), 0);
+    let hoved = site.root().join("content/aftaler/hoved.md");
+    let text = std::fs::read_to_string(&hoved).unwrap();
+    std::fs::write(&hoved, format!("{text}\nEt nyt afsnit om udskrivning.\n")).unwrap();
+    // Someone edits a page in the output by hand, keeping its length.
+    let page = site.root().join("public/vejledninger/video/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, html.replacen("<h1", "<H1", 1)).unwrap();
+    let second = site.cmd().arg("build").assert().success();
+    assert!(pages_read_back(&second.get_output().stderr) > 0, "no page was read back");
+    // The result is that of a build into a fresh folder.
+    site.cmd().args(["build", "--output-dir", "fresh"]).assert().success();
+    let snapshot = |dir: &str| {
+        let mut files = snapshot_dir(&site.root().join(dir));
+        files.retain(|p, _| !p.to_string_lossy().starts_with('.'));
+        files
+    };
+    assert!(snapshot("public") == snapshot("fresh"), "a rebuild that reads pages back differs from a fresh build");
 }
 
 #[test]

@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub today: Option<Date>,
     /// Pages and bodies of earlier builds, reused when nothing they are made from changed (`serve`).
     pub memo: Option<Arc<BuildMemo>>,
+    /// The pages of the last `build` into the output folder, reused when their key is the same.
+    pub page_cache: Option<Arc<super::page_cache::PageCache>>,
 }
 
 /// The result of a build: the output (empty if there were errors) and every problem.
@@ -201,9 +203,12 @@ pub fn build(opts: &BuildOptions) -> Built {
         output.insert(name, bytes.into());
     }
     let minify = site.config.minify;
-    let memo = opts.memo.as_deref().map(|m| (&m.pages, page_salt(&layouts, minify, &graph_hash)));
+    let memo = opts.memo.as_deref().map(|m| &m.pages);
+    let cache = opts.page_cache.as_deref();
+    let salt = (memo.is_some() || cache.is_some()).then(|| page_salt(&layouts, minify, &graph_hash));
     let versions = Versions { history: &history.docs, old: &old, today };
-    let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, Pages { minify, memo });
+    let pages = Pages { minify, memo, cache, salt };
+    let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, pages);
     if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
         let inputs =
             trace::Inputs { rendered: &rendered, graph: &graph, history: &history.docs, old: &old, page_salt, today };

@@ -9,6 +9,7 @@ pub mod history_pages;
 pub mod links;
 pub mod memo;
 pub mod output;
+pub mod page_cache;
 pub mod render;
 pub mod trace;
 pub mod unchanged;

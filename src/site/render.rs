@@ -6,6 +6,7 @@ use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
 use super::memo::{BuildMemo, Memo};
+use super::page_cache::PageCache;
 use super::trace::{self, Read, Traces};
 use super::versions::OldBody;
 use crate::assets;
@@ -192,11 +193,15 @@ pub struct Views<'a> {
     pub traces: Option<Traces<'a>>,
 }
 
-/// How finished pages are made: minified or not, and remembered across
-/// builds when there is a memo (with the salt of this build's templates).
+/// How finished pages are made: minified or not, and taken from earlier
+/// builds when there is a memo (`serve`) or a page cache (`build`).
 pub struct Pages<'a> {
     pub minify: bool,
-    pub memo: Option<(&'a Memo<Bytes>, blake3::Hash)>,
+    pub memo: Option<&'a Memo<Bytes>>,
+    pub cache: Option<&'a PageCache>,
+    /// What every page depends on besides its context (templates, settings),
+    /// when pages are keyed; the shared variables are added by [`Views::new`].
+    pub salt: Option<blake3::Hash>,
 }
 
 /// Version history for the pages: published versions, rendered old bodies,
@@ -283,16 +288,14 @@ impl<'a> Views<'a> {
         };
         views.shared = views.shared_context();
         // The variables all pages share are hashed once, into the salt.
-        if let Some((memo, salt)) = views.pages.memo {
-            views.pages.memo = Some((memo, BuildMemo::page_salt(&salt, &views.shared)));
-        }
+        views.pages.salt = views.pages.salt.map(|salt| BuildMemo::page_salt(&salt, &views.shared));
         views
     }
 
     /// What every page of this build depends on besides its own context,
     /// when pages are remembered: templates, settings and shared variables.
     pub fn page_salt(&self) -> Option<blake3::Hash> {
-        self.pages.memo.map(|(_, salt)| salt)
+        self.pages.salt
     }
 
     fn shared_context(&self) -> Context {
@@ -348,16 +351,27 @@ impl<'a> Views<'a> {
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
     pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Bytes, Diagnostic> {
-        let key = self.pages.memo.map(|(memo, salt)| (memo, BuildMemo::page_key(&salt, template, &ctx)));
-        if let Some(page) = key.as_ref().and_then(|(memo, k)| memo.get(k)) {
+        let key = self.pages.salt.map(|salt| BuildMemo::page_key(&salt, template, &ctx));
+        let memo = self.pages.memo.zip(key);
+        if let Some(page) = memo.and_then(|(memo, k)| memo.get(&k)) {
+            return Ok(page);
+        }
+        let cache = self.pages.cache.zip(key);
+        if let Some((cache, k)) = cache
+            && let Some(page) = cache.get(url, &k)
+        {
+            cache.note(url, k, &page);
             return Ok(page);
         }
         ctx.extend(self.shared.clone());
         let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
         let page: Bytes =
             if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() }.into();
-        if let Some((memo, k)) = key {
+        if let Some((memo, k)) = memo {
             memo.put(k, page.clone());
+        }
+        if let Some((cache, k)) = cache {
+            cache.note(url, k, &page);
         }
         Ok(page)
     }

@@ -32,6 +32,9 @@ pub struct Record {
     /// The report as printed: to stdout and to stderr.
     pub stdout: String,
     pub stderr: String,
+    /// Each rendered page's key and the hash of its bytes, for [`super::page_cache`].
+    #[serde(default)]
+    pages: super::page_cache::Recorded,
 }
 
 /// The fingerprint of everything a build with `opts` on `today` reads, or
@@ -116,18 +119,26 @@ pub fn unchanged(root: &Path, out: &Path, fingerprint: &str) -> Option<Record> {
     intact.then_some(record)
 }
 
+/// The pages the last build wrote into `out`, with their keys (whatever its fingerprint).
+pub fn last_pages(root: &Path, out: &Path) -> super::page_cache::Recorded {
+    let record = std::fs::read(record_path(root, out)).ok().and_then(|b| serde_json::from_slice::<Record>(&b).ok());
+    record.filter(|r| r.format == FORMAT && r.out == canonical(out)).map(|r| r.pages).unwrap_or_default()
+}
+
+/// What a build wrote into an output folder, to remember.
+pub struct Written<'a> {
+    pub output: &'a super::output::OutputSet,
+    pub documents: usize,
+    pub stdout: String,
+    pub stderr: String,
+    pub pages: super::page_cache::Recorded,
+}
+
 /// Remember a build that was written to `out` (failing to is not an error).
-pub fn remember(
-    root: &Path,
-    out: &Path,
-    fingerprint: String,
-    output: &super::output::OutputSet,
-    documents: usize,
-    stdout: String,
-    stderr: String,
-) {
+pub fn remember(root: &Path, out: &Path, fingerprint: String, written: Written<'_>) {
+    let Written { output, documents, stdout, stderr, pages } = written;
     let files = output.iter().map(|(k, v)| (k.clone(), v.len() as u64)).collect();
-    let record = Record { format: FORMAT, out: canonical(out), fingerprint, files, documents, stdout, stderr };
+    let record = Record { format: FORMAT, out: canonical(out), fingerprint, files, documents, stdout, stderr, pages };
     let path = record_path(root, out);
     forget_vanished(path.parent().unwrap_or(root));
     let Ok(json) = serde_json::to_vec(&record) else { return };
