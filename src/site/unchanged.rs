@@ -35,6 +35,9 @@ pub struct Record {
     /// Each rendered page's key and the hash of its bytes, for [`super::page_cache`].
     #[serde(default)]
     pages: super::page_cache::Recorded,
+    /// The pactum that made the pages ([`binary`]): another one may make other bytes.
+    #[serde(default)]
+    binary: String,
 }
 
 /// The fingerprint of everything a build with `opts` on `today` reads, or
@@ -47,11 +50,7 @@ pub fn fingerprint(opts: &BuildOptions, today: Date) -> Option<String> {
         h.update(&(value.len() as u64).to_le_bytes());
         h.update(value);
     };
-    field("pactum", env!("CARGO_PKG_VERSION").as_bytes());
-    // Development builds share a version number; the binary itself tells them apart.
-    let exe = std::env::current_exe().ok().and_then(|p| p.metadata().ok());
-    let stamp = exe.map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
-    field("exe", stamp.as_bytes());
+    field("pactum", binary().as_bytes());
     field("drafts", &[u8::from(opts.drafts)]);
     field("base_url", opts.base_url.as_deref().unwrap_or("\0").as_bytes());
     field("today", today.iso().as_bytes());
@@ -88,6 +87,14 @@ pub fn fingerprint(opts: &BuildOptions, today: Date) -> Option<String> {
     Some(h.finalize().to_hex().to_string())
 }
 
+/// Which pactum made a build: its version and, since development builds
+/// share a version number, the size and time of the binary itself.
+fn binary() -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| p.metadata().ok());
+    let stamp = exe.map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
+    format!("{} {stamp}", env!("CARGO_PKG_VERSION"))
+}
+
 /// The commit history is read from (empty outside git).
 fn git_head(root: &Path) -> String {
     let Ok(repo) = gix::discover(root) else { return String::new() };
@@ -122,7 +129,8 @@ pub fn unchanged(root: &Path, out: &Path, fingerprint: &str) -> Option<Record> {
 /// The pages the last build wrote into `out`, with their keys (whatever its fingerprint).
 pub fn last_pages(root: &Path, out: &Path) -> super::page_cache::Recorded {
     let record = std::fs::read(record_path(root, out)).ok().and_then(|b| serde_json::from_slice::<Record>(&b).ok());
-    record.filter(|r| r.format == FORMAT && r.out == canonical(out)).map(|r| r.pages).unwrap_or_default()
+    let usable = |r: &Record| r.format == FORMAT && r.out == canonical(out) && r.binary == binary();
+    record.filter(usable).map(|r| r.pages).unwrap_or_default()
 }
 
 /// What a build wrote into an output folder, to remember.
@@ -138,7 +146,9 @@ pub struct Written<'a> {
 pub fn remember(root: &Path, out: &Path, fingerprint: String, written: Written<'_>) {
     let Written { output, documents, stdout, stderr, pages } = written;
     let files = output.iter().map(|(k, v)| (k.clone(), v.len() as u64)).collect();
-    let record = Record { format: FORMAT, out: canonical(out), fingerprint, files, documents, stdout, stderr, pages };
+    let binary = binary();
+    let record =
+        Record { format: FORMAT, out: canonical(out), fingerprint, files, documents, stdout, stderr, pages, binary };
     let path = record_path(root, out);
     forget_vanished(path.parent().unwrap_or(root));
     let Ok(json) = serde_json::to_vec(&record) else { return };
