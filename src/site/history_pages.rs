@@ -188,7 +188,9 @@ impl Views<'_> {
             return Err(Diagnostic::error("history", &d.source, "a version's text is missing"));
         };
         let (ins, del) = (self.label("inserted"), self.label("deleted"));
-        let sections = diff::sections(old, new, &Labels { inserted: &ins, deleted: &del });
+        // The word diff is the dear part of the page: its key holds what the
+        // diff is made from, and the diff is made only when the page is rendered.
+        let inputs = diff_inputs(old, new, &ins, &del);
         let link =
             |v: &crate::history::Version| if v.current { d.url.clone() } else { version_url(&d.url, &v.version) };
         let mut ctx = self.base(url, self.doc_crumbs(i, true));
@@ -199,11 +201,43 @@ impl Views<'_> {
                 "new_version": new_v.version, "old_version": old_v.version,
                 "new_url": link(new_v), "old_url": link(old_v),
                 "history_url": self.history_url(i), "change_note": new_v.change_note,
-                "sections": sections,
+                "sections": inputs,
             }),
         );
-        self.render("diff.html", ctx, url)
+        self.render_then(
+            "diff.html",
+            ctx,
+            url,
+            Box::new(|ctx: &mut tera::Context| {
+                let sections = diff::sections(old, new, &Labels { inserted: &ins, deleted: &del });
+                if let Some(Value::Object(d)) = ctx.get("diff").cloned() {
+                    let mut d = d;
+                    d.insert("sections".into(), json!(sections));
+                    ctx.insert("diff", &d);
+                }
+            }),
+        )
     }
+}
+
+/// The hash of what the word diff of two versions is made from: their
+/// sections and the labels of insertions and deletions.
+fn diff_inputs(old: &[Section], new: &[Section], inserted: &str, deleted: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [inserted, deleted] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    for (side, sections) in [(0u8, old), (1, new)] {
+        for s in sections {
+            h.update(&[side]);
+            for part in [s.id.as_deref().unwrap_or("\0"), &s.title, &s.text] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
+    }
+    h.finalize().to_hex().to_string()
 }
 
 /// The badge colour of a state: that of the status it looks like.

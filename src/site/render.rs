@@ -350,7 +350,20 @@ impl<'a> Views<'a> {
     }
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
-    pub(super) fn render(&self, template: &str, mut ctx: Context, url: &str) -> Result<Bytes, Diagnostic> {
+    pub(super) fn render(&self, template: &str, ctx: Context, url: &str) -> Result<Bytes, Diagnostic> {
+        self.render_then(template, ctx, url, Box::new(|_| {}))
+    }
+
+    /// [`Views::render`] of a context that `complete` finishes: the page's key
+    /// is taken before, so the context must already hold everything
+    /// `complete` adds is made from (a hash of it will do).
+    pub(super) fn render_then(
+        &self,
+        template: &str,
+        mut ctx: Context,
+        url: &str,
+        complete: Box<dyn FnOnce(&mut Context) + '_>,
+    ) -> Result<Bytes, Diagnostic> {
         let key = self.pages.salt.map(|salt| BuildMemo::page_key(&salt, template, &ctx));
         let memo = self.pages.memo.zip(key);
         if let Some(page) = memo.and_then(|(memo, k)| memo.get(&k)) {
@@ -363,6 +376,7 @@ impl<'a> Views<'a> {
             cache.note(url, k, &page);
             return Ok(page);
         }
+        complete(&mut ctx);
         ctx.extend(self.shared.clone());
         let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
         let page: Bytes =
