@@ -481,7 +481,6 @@ impl<'a> Views<'a> {
     pub(super) fn doc_view(&self, i: usize, d: &Document, r: &Rendered, all: Option<&[Arc<Rendered>]>) -> Value {
         trace::read(Read::Meta(i));
         trace::read(Read::Around(i));
-        trace::read(Read::Groups);
         let rel = &self.site.relations;
         let link = |j: &usize| self.link(*j).clone();
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
@@ -489,7 +488,11 @@ impl<'a> Views<'a> {
         let tags: Vec<Value> = fm
             .tags
             .iter()
-            .filter_map(|t| self.site.tags.get(&*self.slug(t)))
+            .filter_map(|t| {
+                let slug = self.slug(t);
+                trace::read(Read::Name(Facet::Tags, slug.to_string()));
+                self.site.tags.get(&*slug)
+            })
             .map(|t| json!({ "name": t.name, "url": t.url }))
             .collect();
         json!({
@@ -606,8 +609,9 @@ impl<'a> Views<'a> {
 
     /// The URL of the organisation page for `name`, if it has one.
     fn organisation(&self, name: &str) -> Value {
-        trace::read(Read::Groups);
-        let url = self.site.organisations.get(&*self.slug(name)).map(|g| g.url.clone());
+        let slug = self.slug(name);
+        trace::read(Read::Name(Facet::Organisations, slug.to_string()));
+        let url = self.site.organisations.get(&*slug).map(|g| g.url.clone());
         json!({ "name": name, "url": url })
     }
 

@@ -45,6 +45,8 @@ pub enum Read<D> {
     All,
     /// Every tag and organisation group: name, URL and size.
     Groups,
+    /// The name and URL of one tag or organisation group (by slug), or that there is none.
+    Name(Facet, String),
 }
 
 thread_local! {
@@ -190,6 +192,10 @@ impl<'a> Fingerprints<'a> {
             },
             Read::All => urls(&mut (0..docs.len())),
             Read::Groups => self.groups,
+            Read::Name(facet, slug) => match facet.groups(self.site).get(slug) {
+                Some(g) => Parts::new().add(g.name.as_bytes()).add(g.url.as_bytes()).key(),
+                None => [0; 32],
+            },
         }
     }
 
@@ -208,6 +214,7 @@ impl<'a> Fingerprints<'a> {
                     Read::Group(f, s) => Read::Group(f, s),
                     Read::All => Read::All,
                     Read::Groups => Read::Groups,
+                    Read::Name(f, s) => Read::Name(f, s),
                 };
                 (named, key)
             })
@@ -227,6 +234,7 @@ impl<'a> Fingerprints<'a> {
                 Read::Group(f, s) => Some(Read::Group(*f, s.clone())),
                 Read::All => Some(Read::All),
                 Read::Groups => Some(Read::Groups),
+                Read::Name(f, s) => Some(Read::Name(*f, s.clone())),
             };
             now.is_some_and(|r| self.now(&r) == *key)
         })
