@@ -9,6 +9,35 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub type Key = [u8; 32];
 
+/// A key made of length-prefixed parts, so that no two lists of parts hash alike.
+pub struct Parts(blake3::Hasher);
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts::new()
+    }
+}
+
+impl Parts {
+    pub fn new() -> Parts {
+        Parts(blake3::Hasher::new())
+    }
+
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Parts {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn key(&self) -> Key {
+        *self.0.finalize().as_bytes()
+    }
+
+    pub fn hash(&self) -> blake3::Hash {
+        self.0.finalize()
+    }
+}
+
 /// Keys are blake3 hashes, already uniform: their first eight bytes are the
 /// table hash.
 #[derive(Default)]

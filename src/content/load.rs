@@ -6,7 +6,7 @@ use super::frontmatter;
 use super::model::{Document, Kind};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Pos};
-use crate::memo::{Key, Memo};
+use crate::memo::{Key, Memo, Parts};
 use crate::slug::slugify;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -66,8 +66,6 @@ struct Seen {
     stamp: Stamp,
     read_at: SystemTime,
     key: Key,
-    /// Whether this build read it.
-    read: bool,
 }
 
 /// File times are taken from a clock that may run this far behind: a file
@@ -141,8 +139,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) ->
     }
     let salt = memo.map(|_| blake3::hash(format!("{config:?}").as_bytes()));
     let seen = memo.map(|m| std::mem::take(&mut *m.seen.lock().unwrap_or_else(PoisonError::into_inner)));
-    let total = files.len();
-    let results: Vec<(Parsed, Option<Seen>)> = files
+    let results: Vec<(Parsed, Option<Seen>, bool)> = files
         .par_iter()
         .map(|rel| {
             let last = seen.as_ref().and_then(|s| s.get(rel));
@@ -152,10 +149,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) ->
     let (mut docs, mut left_out) = (Vec::new(), Vec::new());
     let mut now_seen = HashMap::new();
     let mut read = 0;
-    for (rel, (r, seen)) in files.into_iter().zip(results) {
+    for (rel, (r, seen, was_read)) in files.into_iter().zip(results) {
+        read += usize::from(was_read);
         if let Some(seen) = seen {
-            read += usize::from(seen.read);
-            now_seen.insert(rel, Seen { read: false, ..seen });
+            now_seen.insert(rel, seen);
         }
         match r {
             Ok(doc) if doc.fm.draft && !drafts => left_out.push(doc),
@@ -166,14 +163,15 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) ->
     if let Some(m) = memo {
         *m.seen.lock().unwrap_or_else(PoisonError::into_inner) = now_seen;
     }
-    Loaded { docs, drafts: left_out, diags, read: if memo.is_some() { read } else { total } }
+    Loaded { docs, drafts: left_out, diags, read }
 }
 
 fn display_path(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
-/// Load one file (with a memo: unless it is as it was); with a memo, also what it looked like when read.
+/// Load one file (with a memo: unless it is as it was); with a memo, also
+/// what it looked like when read; and whether it was read from disk.
 fn load_one(
     root: &Path,
     content: &Path,
@@ -181,7 +179,7 @@ fn load_one(
     config: &Config,
     memo: Option<(&Files, blake3::Hash)>,
     last: Option<&Seen>,
-) -> (Parsed, Option<Seen>) {
+) -> (Parsed, Option<Seen>, bool) {
     let path = content.join(rel);
     let source = display_path(root, &path);
     let Some((files, salt)) = memo else {
@@ -189,38 +187,33 @@ fn load_one(
             Ok(bytes) => parse_document(&bytes, rel, source, config),
             Err(e) => Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]),
         };
-        return (parsed, None);
+        return (parsed, None, true);
     };
     let stamp = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of);
     // The key holds the configuration's salt, so a configuration change misses here.
     if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s))
         && let Some(parsed) = files.parsed.get(&key)
     {
-        return (Parsed::clone(&parsed), last.copied());
+        return (Parsed::clone(&parsed), last.copied(), false);
     }
     let read_at = SystemTime::now();
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) => return (Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]), None),
+        Err(e) => return (Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]), None, true),
     };
     let memo = &files.parsed;
-    let mut h = blake3::Hasher::new();
-    h.update(salt.as_bytes());
-    for part in [rel.as_os_str().as_encoded_bytes(), source.as_os_str().as_encoded_bytes(), &bytes] {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part);
-    }
-    let key = *h.finalize().as_bytes();
-    let seen = stamp.map(|stamp| Seen { stamp, read_at, key, read: true });
+    let (rel_bytes, source_bytes) = (rel.as_os_str().as_encoded_bytes(), source.as_os_str().as_encoded_bytes());
+    let key = Parts::new().add(salt.as_bytes()).add(rel_bytes).add(source_bytes).add(&bytes).key();
+    let seen = stamp.map(|stamp| Seen { stamp, read_at, key });
     if let Some(parsed) = memo.get(&key) {
-        return (Parsed::clone(&parsed), seen);
+        return (Parsed::clone(&parsed), seen, true);
     }
     let mut parsed = parse_document(&bytes, rel, source, config);
     if let Ok(doc) = &mut parsed {
         doc.content_key = key;
     }
     memo.put(key, Arc::new(parsed.clone()));
-    (parsed, seen)
+    (parsed, seen, true)
 }
 
 /// One document from its bytes, as the build loads it: decode, split and check

@@ -25,7 +25,7 @@ use super::analysis::Analysis;
 use super::encode;
 use super::regroup::{Grouped, Memory};
 use super::{Doc, Labels};
-use crate::memo::Key;
+use crate::memo::{Key, Parts};
 use bytes::Bytes;
 use rayon::prelude::*;
 use serde_json::json;
@@ -529,27 +529,21 @@ fn chunk_files(
 /// Everything [`chunk_entry`] writes of `chunk`, hashed: the analysis key of
 /// each document (id, title, summary, sections) and the rest of its entry.
 fn chunk_key(chunk: &[Doc<'_>], keys: &[Key], fragments: &[super::analysis::File]) -> Key {
-    let mut h = blake3::Hasher::new();
+    let mut h = Parts::new();
     for ((d, key), fragment) in chunk.iter().zip(keys).zip(fragments) {
-        h.update(key);
-        for part in [d.url, d.version, fragment.0.as_str()] {
-            h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
-        }
-        h.update(&[d.kind_code() as u8, d.status_code().map_or(u8::MAX, |s| s as u8)]);
+        h.add(key).add(d.url.as_bytes()).add(d.version.as_bytes()).add(fragment.0.as_bytes());
+        h.add(&[d.kind_code() as u8, d.status_code().map_or(u8::MAX, |s| s as u8)]);
     }
-    *h.finalize().as_bytes()
+    h.key()
 }
 
 /// The terms of a shard and the sizes of their postings, hashed.
 fn items_key(items: &[Item<'_>]) -> Key {
-    let mut h = blake3::Hasher::new();
+    let mut h = Parts::new();
     for (term, len, _) in items {
-        h.update(&(term.len() as u64).to_le_bytes());
-        h.update(term.as_bytes());
-        h.update(&(*len as u64).to_le_bytes());
+        h.add(term.as_bytes()).add(&(*len as u64).to_le_bytes());
     }
-    *h.finalize().as_bytes()
+    h.key()
 }
 
 /// What a build with memory leaves for the next, besides the index itself.

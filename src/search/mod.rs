@@ -22,7 +22,7 @@ pub mod regroup;
 
 use crate::content::{Kind, Status};
 use crate::markdown::Rendered;
-use crate::memo::Key;
+use crate::memo::{Key, Parts};
 use crate::site::assemble::Site;
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -167,16 +167,7 @@ pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::
     out.extend(files.into_iter().chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
     if let (Some(last), Some(left), Some((_, keys))) = (last.as_deref_mut(), leftover, memory) {
         // The next build takes the grouped postings; this index keeps its files only.
-        use std::mem::take;
-        *last = regroup::Last::new(
-            keys.to_vec(),
-            take(&mut full.terms),
-            take(&mut full.starts),
-            take(&mut full.postings),
-            left.sizes,
-            left.shards,
-            left.chunks,
-        );
+        *last = regroup::Last::new(keys.to_vec(), &mut full, left);
     }
     Index { quick, full, files: out }
 }
@@ -239,17 +230,14 @@ pub fn files(site: &Site, rendered: &[Arc<Rendered>], memory: Option<&analysis::
 /// Everything the analysis reads of a document: its sections (through the
 /// body's fingerprint, which `pactum serve` sets) and the fields besides.
 fn doc_key(d: &Doc<'_>, r: &Rendered) -> Key {
-    let mut h = blake3::Hasher::new();
-    h.update(&r.fingerprint);
+    let mut h = Parts::new();
+    h.add(&r.fingerprint);
     for part in [d.id, d.title, d.summary].into_iter().chain(d.aliases.iter().copied()).chain(d.tags.iter().copied()) {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        h.add(part.as_bytes());
     }
-    h.update(&[d.aliases.len() as u8, d.tags.len() as u8]);
-    for s in &d.sections {
-        h.update(&[s.level]);
-    }
-    *h.finalize().as_bytes()
+    h.add(&[d.aliases.len() as u8, d.tags.len() as u8]);
+    h.add(&d.sections.iter().map(|s| s.level).collect::<Vec<u8>>());
+    h.key()
 }
 
 /// The distinct terms of a query, in order, at most [`fulltext::MAX_TERMS`].

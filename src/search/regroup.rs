@@ -11,7 +11,7 @@
 //! again.
 
 use super::analysis::Analysis;
-use super::fulltext::Posting;
+use super::fulltext::{FullText, Leftover, Posting};
 use crate::memo::Key;
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -134,18 +134,20 @@ fn merge<'p>(mut a: impl Iterator<Item = &'p Posting>, b: &[Posting], out: &mut 
 }
 
 impl Last {
-    /// What this build leaves for the next one.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        keys: Vec<Key>,
-        terms: Vec<String>,
-        starts: Vec<usize>,
-        postings: Vec<Posting>,
-        sized: Vec<usize>,
-        shards: HashMap<String, (Key, (String, Bytes))>,
-        chunks: HashMap<Key, (String, Bytes)>,
-    ) -> Last {
-        Last { keys, terms, starts, postings, sized, shards, chunks }
+    /// What this build leaves for the next one: the documents' analysis
+    /// keys, the grouped postings taken out of `full` (which keeps only its
+    /// files' names and facets), and what the build left over.
+    pub fn new(keys: Vec<Key>, full: &mut FullText, left: Leftover) -> Last {
+        use std::mem::take;
+        Last {
+            keys,
+            terms: take(&mut full.terms),
+            starts: take(&mut full.starts),
+            postings: take(&mut full.postings),
+            sized: left.sizes,
+            shards: left.shards,
+            chunks: left.chunks,
+        }
     }
 }
 

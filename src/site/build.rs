@@ -19,6 +19,7 @@ use crate::date::Date;
 use crate::diag::{self, Diagnostic};
 use crate::external::ExternalLink;
 use crate::markdown::{self, Rendered};
+use crate::memo::Parts;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -185,7 +186,8 @@ pub fn build(opts: &BuildOptions) -> Built {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
-    let tera = match templates(&layouts, opts.memo.as_deref()) {
+    let layouts_key = layouts_key(&layouts);
+    let tera = match templates(&layouts, &layouts_key, opts.memo.as_deref()) {
         Ok(t) => t,
         Err(d) => return built.fail(d),
     };
@@ -205,7 +207,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     let minify = site.config.minify;
     let memo = opts.memo.as_deref().map(|m| &m.pages);
     let cache = opts.page_cache.as_deref();
-    let salt = (memo.is_some() || cache.is_some()).then(|| page_salt(&layouts, minify, &graph_hash));
+    let salt = (memo.is_some() || cache.is_some()).then(|| page_salt(&layouts_key, minify, &graph_hash));
     let versions = Versions { history: &history.docs, old: &old, today };
     let pages = Pages { minify, memo, cache, salt };
     let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, pages);
@@ -245,43 +247,39 @@ pub fn build(opts: &BuildOptions) -> Built {
     built
 }
 
-/// The templates, parsed (or, with a memo, as parsed by an earlier build from the same files).
-fn templates(layouts: &assets::Files, memo: Option<&BuildMemo>) -> Result<Arc<Tera>, Vec<Diagnostic>> {
-    let Some(memo) = memo else { return load_templates(layouts).map(Arc::new) };
-    let mut h = blake3::Hasher::new();
+/// The hash of the layout files, names and bytes.
+fn layouts_key(layouts: &assets::Files) -> Key {
+    let mut h = Parts::new();
     for (name, bytes) in layouts {
-        h.update(&(name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
+        h.add(name.as_bytes()).add(bytes);
     }
-    let key = *h.finalize().as_bytes();
+    h.key()
+}
+
+/// The templates, parsed (or, with a memo, as parsed by an earlier build
+/// from the same files: those whose hash is `key`).
+fn templates(layouts: &assets::Files, key: &Key, memo: Option<&BuildMemo>) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+    let Some(memo) = memo else { return load_templates(layouts).map(Arc::new) };
     let mut last = memo.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((k, tera)) = last.as_ref()
-        && *k == key
+        && k == key
     {
         return Ok(Arc::clone(tera));
     }
     let tera = Arc::new(load_templates(layouts)?);
-    *last = Some((key, Arc::clone(&tera)));
+    *last = Some((*key, Arc::clone(&tera)));
     Ok(tera)
 }
 
-/// What every page depends on besides its own context: the templates, the
-/// minify setting and, when a template asks for it, the relation graph.
-fn page_salt(layouts: &assets::Files, minify: bool, graph: &Option<blake3::Hash>) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    for (name, bytes) in layouts {
-        h.update(&(name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    }
-    h.update(&[u8::from(minify)]);
+/// What every page depends on besides its own context: the templates (by
+/// [`layouts_key`]), the minify setting and, when a template asks for it, the relation graph.
+fn page_salt(layouts: &Key, minify: bool, graph: &Option<blake3::Hash>) -> blake3::Hash {
+    let mut h = Parts::new();
+    h.add(layouts).add(&[u8::from(minify)]);
     if let Some(graph) = graph {
-        h.update(graph.as_bytes());
+        h.add(graph.as_bytes());
     }
-    h.finalize()
+    h.hash()
 }
 
 /// Bodies of earlier builds, with what their links can resolve against in this one.
@@ -324,14 +322,7 @@ pub fn render_body(
 fn link_targets(site: &Site) -> Vec<Key> {
     site.docs
         .par_iter()
-        .map(|d| {
-            let mut h = blake3::Hasher::new();
-            for part in [&d.url, &d.fm.title, &d.fm.version] {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
-            }
-            *h.finalize().as_bytes()
-        })
+        .map(|d| Parts::new().add(d.url.as_bytes()).add(d.fm.title.as_bytes()).add(d.fm.version.as_bytes()).key())
         .collect()
 }
 
@@ -355,27 +346,21 @@ fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Option<&Bodies<'_>>
 /// drafts, and the published versions. What a link shows of its target is
 /// checked per link ([`link_targets`]).
 fn link_salt(site: &Site, drafts: &[crate::content::Document], history: &crate::history::History) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    let mut part = |bytes: &[u8]| {
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(format!("{:?}", site.config).as_bytes());
+    let mut h = Parts::new();
+    h.add(format!("{:?}", site.config).as_bytes());
     for d in site.docs.iter().chain(drafts) {
-        part(d.rel.as_os_str().as_encoded_bytes());
-        part(d.id.as_bytes());
+        h.add(d.rel.as_os_str().as_encoded_bytes()).add(d.id.as_bytes());
         for a in &d.fm.aliases {
-            part(a.as_bytes());
+            h.add(a.as_bytes());
         }
-        part(b"\0");
+        h.add(b"\0");
     }
-    part(&[u8::from(history.complete)]);
+    h.add(&[u8::from(history.complete)]);
     for doc in &history.docs {
         for v in &doc.versions {
-            part(v.version.as_bytes());
-            part(&[u8::from(v.text.is_some())]);
+            h.add(v.version.as_bytes()).add(&[u8::from(v.text.is_some())]);
         }
-        part(b"\0");
+        h.add(b"\0");
     }
-    h.finalize()
+    h.hash()
 }

@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::history::diff::{self, Labels};
 use crate::markdown::{Rendered, Section};
+use crate::memo::Parts;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -195,26 +196,20 @@ impl Views<'_> {
             |v: &crate::history::Version| if v.current { d.url.clone() } else { version_url(&d.url, &v.version) };
         let mut ctx = self.base(url, self.doc_crumbs(i, true));
         ctx.insert("doc", &json!({ "id": d.id, "title": d.fm.title, "url": d.url, "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()) }));
-        ctx.insert(
-            "diff",
-            &json!({
-                "new_version": new_v.version, "old_version": old_v.version,
-                "new_url": link(new_v), "old_url": link(old_v),
-                "history_url": self.history_url(i), "change_note": new_v.change_note,
-                "sections": inputs,
-            }),
-        );
+        let mut diff = json!({
+            "new_version": new_v.version, "old_version": old_v.version,
+            "new_url": link(new_v), "old_url": link(old_v),
+            "history_url": self.history_url(i), "change_note": new_v.change_note,
+            "sections": inputs,
+        });
+        ctx.insert("diff", &diff);
         self.render_then(
             "diff.html",
             ctx,
             url,
-            Box::new(|ctx: &mut tera::Context| {
-                let sections = diff::sections(old, new, &Labels { inserted: &ins, deleted: &del });
-                if let Some(Value::Object(d)) = ctx.get("diff").cloned() {
-                    let mut d = d;
-                    d.insert("sections".into(), json!(sections));
-                    ctx.insert("diff", &d);
-                }
+            Box::new(move |ctx: &mut tera::Context| {
+                diff["sections"] = json!(diff::sections(old, new, &Labels { inserted: &ins, deleted: &del }));
+                ctx.insert("diff", &diff);
             }),
         )
     }
@@ -223,21 +218,15 @@ impl Views<'_> {
 /// The hash of what the word diff of two versions is made from: their
 /// sections and the labels of insertions and deletions.
 fn diff_inputs(old: &[Section], new: &[Section], inserted: &str, deleted: &str) -> String {
-    let mut h = blake3::Hasher::new();
-    for part in [inserted, deleted] {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
+    let mut h = Parts::new();
+    h.add(inserted.as_bytes()).add(deleted.as_bytes());
     for (side, sections) in [(0u8, old), (1, new)] {
         for s in sections {
-            h.update(&[side]);
-            for part in [s.id.as_deref().unwrap_or("\0"), &s.title, &s.text] {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
-            }
+            let id = s.id.as_deref().unwrap_or("\0");
+            h.add(&[side]).add(id.as_bytes()).add(s.title.as_bytes()).add(s.text.as_bytes());
         }
     }
-    h.finalize().to_hex().to_string()
+    h.hash().to_hex().to_string()
 }
 
 /// The badge colour of a state: that of the status it looks like.

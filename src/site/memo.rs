@@ -165,12 +165,7 @@ impl BuildMemo {
     /// The key of a body: the link salt, the page it is shown on, its file's
     /// path, and the hash of its text (`content`).
     pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, content: &Key) -> Key {
-        let mut h = blake3::Hasher::new();
-        h.update(salt.as_bytes());
-        for part in [page_url.as_bytes(), rel.as_os_str().as_encoded_bytes(), content] {
-            h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part);
-        }
-        *h.finalize().as_bytes()
+        let rel = rel.as_os_str().as_encoded_bytes();
+        crate::memo::Parts::new().add(salt.as_bytes()).add(page_url.as_bytes()).add(rel).add(content).key()
     }
 }

@@ -21,7 +21,7 @@ use super::versions::OldBody;
 use crate::content::Kind;
 use crate::history::DocHistory;
 use crate::markdown::Rendered;
-use crate::memo::{Key, Memo};
+use crate::memo::{Key, Memo, Parts};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -47,6 +47,22 @@ pub enum Read<D> {
     Groups,
     /// The name and URL of one tag or organisation group (by slug), or that there is none.
     Name(Facet, String),
+}
+
+impl<D> Read<D> {
+    /// The same read with its document named by `name` (`None` if it has no name now).
+    fn map_doc<E>(&self, name: impl FnOnce(&D) -> Option<E>) -> Option<Read<E>> {
+        Some(match self {
+            Read::Meta(d) => Read::Meta(name(d)?),
+            Read::Body(d) => Read::Body(name(d)?),
+            Read::Around(d) => Read::Around(name(d)?),
+            Read::Kind(k) => Read::Kind(*k),
+            Read::Group(f, s) => Read::Group(*f, s.clone()),
+            Read::All => Read::All,
+            Read::Groups => Read::Groups,
+            Read::Name(f, s) => Read::Name(*f, s.clone()),
+        })
+    }
 }
 
 thread_local! {
@@ -88,25 +104,6 @@ pub struct Fingerprints<'a> {
     groups: Key,
     /// Salt of every trace key: templates, shared variables, configuration, the day.
     salt: blake3::Hash,
-}
-
-/// Length-prefixed parts, so that no two lists of parts hash alike.
-struct Parts(blake3::Hasher);
-
-impl Parts {
-    fn new() -> Parts {
-        Parts(blake3::Hasher::new())
-    }
-
-    fn add(&mut self, bytes: &[u8]) -> &mut Parts {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    fn key(&self) -> Key {
-        *self.0.finalize().as_bytes()
-    }
 }
 
 /// The fingerprint of a rendered body: everything a page may show of it.
@@ -202,40 +199,14 @@ impl<'a> Fingerprints<'a> {
     /// What `make` read, by name, with the fingerprints of this build.
     pub fn trace(&self, reads: Vec<Read<usize>>, page: bytes::Bytes) -> Trace {
         let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
-        let reads = reads
-            .into_iter()
-            .map(|r| {
-                let key = self.now(&r);
-                let named = match r {
-                    Read::Meta(i) => Read::Meta(url(i)),
-                    Read::Body(i) => Read::Body(url(i)),
-                    Read::Around(i) => Read::Around(url(i)),
-                    Read::Kind(k) => Read::Kind(k),
-                    Read::Group(f, s) => Read::Group(f, s),
-                    Read::All => Read::All,
-                    Read::Groups => Read::Groups,
-                    Read::Name(f, s) => Read::Name(f, s),
-                };
-                (named, key)
-            })
-            .collect();
+        let reads = reads.into_iter().filter_map(|r| Some((r.map_doc(|i| Some(url(*i)))?, self.now(&r)))).collect();
         Trace { reads, page }
     }
 
     /// Whether every piece `trace` read is as it was.
     pub fn holds(&self, trace: &Trace) -> bool {
         trace.reads.iter().all(|(r, key)| {
-            let doc = |url: &str| self.index.get(url).copied();
-            let now = match r {
-                Read::Meta(u) => doc(u).map(Read::Meta),
-                Read::Body(u) => doc(u).map(Read::Body),
-                Read::Around(u) => doc(u).map(Read::Around),
-                Read::Kind(k) => Some(Read::Kind(*k)),
-                Read::Group(f, s) => Some(Read::Group(*f, s.clone())),
-                Read::All => Some(Read::All),
-                Read::Groups => Some(Read::Groups),
-                Read::Name(f, s) => Some(Read::Name(*f, s.clone())),
-            };
+            let now = r.map_doc(|url| self.index.get(&**url).copied());
             now.is_some_and(|r| self.now(&r) == *key)
         })
     }
