@@ -138,14 +138,20 @@ fn events_within(s: &mut TcpStream, wait: Duration) -> usize {
     seen.matches("event: change").count()
 }
 
+/// The reload event stream, checked to say nothing on connect: a page that
+/// connects is not told to reload (it would reload forever).
+fn quiet_event_stream(srv: &Server) -> TcpStream {
+    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    write!(s, "GET /__pactum/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port).unwrap();
+    assert_eq!(events_within(&mut s, Duration::from_millis(800)), 0, "a change event on connect");
+    s
+}
+
 #[test]
 fn one_save_is_one_rebuild_and_then_the_server_is_quiet() {
     let site = SiteTest::fixture("minimal");
     let srv = start(&site);
-    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
-    write!(s, "GET /__pactum/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port).unwrap();
-    // A page that connects is not told to reload (it would reload forever).
-    assert_eq!(events_within(&mut s, Duration::from_millis(800)), 0, "a change event on connect");
+    let mut s = quiet_event_stream(&srv);
     let path = site.root().join("content/aftaler/hoved.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("Se [bilaget]", "Se altid [bilaget]")).unwrap();
@@ -159,9 +165,7 @@ fn one_save_is_one_rebuild_and_then_the_server_is_quiet() {
 fn an_editors_save_dance_is_one_rebuild() {
     let site = SiteTest::fixture("minimal");
     let srv = start(&site);
-    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
-    write!(s, "GET /__pactum/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port).unwrap();
-    assert_eq!(events_within(&mut s, Duration::from_millis(800)), 0, "a change event on connect");
+    let mut s = quiet_event_stream(&srv);
     // vim: the file becomes the backup, the new text is written, the backup goes;
     // then a second editor writes a temp file and renames it over the original.
     let dir = site.root().join("content/aftaler");
