@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A heading of the body, for the table of contents and anchor checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,13 +75,15 @@ pub struct InternalLink {
 /// The rendered body of one document.
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, as are the sections: a body reused under new document
+    /// numbers is copied without them.
+    pub html: Arc<str>,
     pub toc: Vec<Heading>,
     pub links: Vec<InternalLink>,
     /// External http(s) links with where they were written.
     pub external: Vec<(String, Pos)>,
     /// The body's plain text cut at its headings: the text before the first heading, then one per heading.
-    pub sections: Vec<Section>,
+    pub sections: Arc<[Section]>,
     pub diags: Vec<Diagnostic>,
     /// The hash of what a page may show of the body (HTML, headings, sections),
     /// set by `pactum serve`, which tells from it whether pages showing it must
@@ -238,6 +241,7 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
         resolver,
         out: Rendered::default(),
         text: String::new(),
+        sections: Vec::new(),
         ids: HashSet::new(),
         section: None,
         section_start: 0,
@@ -358,12 +362,14 @@ pub fn render_with(src: &Source<'_>, resolver: &dyn Resolve, raw: &RawHtml) -> R
         );
     }
     r.close_section();
-    r.out.html = tidy_tables(body);
+    r.out.sections = std::mem::take(&mut r.sections).into();
+    let mut html = tidy_tables(body);
     if balance {
         // Close what raw HTML left open (and drop what it closed too early),
         // so that it cannot break out of the page's own elements.
-        r.out.html = raw.balancer().clean(&r.out.html).to_string();
+        html = raw.balancer().clean(&html).to_string();
     }
+    r.out.html = html.into();
     r.out
 }
 
@@ -453,8 +459,9 @@ struct Renderer<'a, 'b> {
     src: &'a Source<'b>,
     resolver: &'a dyn Resolve,
     out: Rendered,
-    /// Plain text of the body so far; cut into `out.sections`, then dropped.
+    /// Plain text of the body so far; cut into `sections`, then dropped.
     text: String,
+    sections: Vec<Section>,
     ids: HashSet<String>,
     section: Option<String>,
     /// Where the current section's text starts in `text`.
@@ -497,7 +504,7 @@ impl<'e> Renderer<'_, '_> {
         if text.is_empty() && heading.is_none() {
             return;
         }
-        self.out.sections.push(Section {
+        self.sections.push(Section {
             id: self.section.clone(),
             title: heading.map(|h| h.title.clone()).unwrap_or_default(),
             text,

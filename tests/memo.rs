@@ -163,3 +163,44 @@ fn a_title_change_reaches_the_bodies_that_show_the_title_and_only_those() {
     // Bodies that do not link to hoved are not rendered again.
     assert!(hits.bodies > 0 && hits.bodies < first.documents, "{hits:?}");
 }
+
+#[test]
+fn adding_a_document_renders_again_only_what_it_changes() {
+    let site = SiteTest::fixture("minimal");
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let first = with_memo(&site);
+    memo.finish_build(true);
+    assert!(!first.has_errors(), "{:?}", report(&first));
+    // A link to a document that does not exist yet: the build fails...
+    let video = site.root().join("content/vejledninger/video.md");
+    let text = std::fs::read_to_string(&video).unwrap();
+    std::fs::write(&video, format!("{text}\nSe også [[ny-vejledning]].\n")).unwrap();
+    let broken = with_memo(&site);
+    memo.finish_build(false);
+    assert!(broken.has_errors(), "the link names no document yet");
+    // ...until the document is added: the body with that link is rendered
+    // again, every other body is reused, and so are pages the new document
+    // does not show on (its neighbours' document pages are numbered anew).
+    site.write(
+        "content/aftaler/ny-vejledning.md",
+        "---\ntitle: \"Ny aftale om video\"\nversion: \"1.0\"\nstatus: in-force\n---\n\nSe [[hoved]].\n",
+    );
+    let added = with_memo(&site);
+    let hits = memo.finish_build(true);
+    let clean = site.build();
+    assert!(!clean.has_errors(), "{:?}", report(&clean));
+    assert_eq!(added.output, clean.output);
+    assert_eq!(added.diags, clean.diags);
+    let page = String::from_utf8(clean.output["vejledninger/video/index.html"].to_vec()).unwrap();
+    assert!(page.contains("Ny aftale om video"), "the link shows the new document's title");
+    assert_eq!(hits.bodies, first.documents - 1, "every body but video's is reused: {hits:?}");
+    assert!(hits.traces > 0, "pages that do not show the new document are reused: {hits:?}");
+    // Deleting it again: the same bodies are reused, the output equals a clean build.
+    std::fs::remove_file(site.root().join("content/aftaler/ny-vejledning.md")).unwrap();
+    std::fs::write(&video, &text).unwrap();
+    let deleted = with_memo(&site);
+    let hits = memo.finish_build(true);
+    assert_eq!(deleted.output, site.build().output);
+    assert!(hits.bodies >= first.documents - 1 && hits.traces > 0, "{hits:?}");
+}

@@ -85,8 +85,10 @@ impl Site {
 /// editors type the composed letter, and both must name the same document.
 pub fn nfc_path(p: &std::path::Path) -> PathBuf {
     match p.to_str() {
-        Some(s) => PathBuf::from(s.nfc().collect::<String>()),
-        None => p.to_path_buf(),
+        Some(s) if unicode_normalization::is_nfc_quick(s.chars()) != unicode_normalization::IsNormalized::Yes => {
+            PathBuf::from(s.nfc().collect::<String>())
+        }
+        _ => p.to_path_buf(),
     }
 }
 

@@ -4,10 +4,11 @@
 //! has no errors, so a failed build never leaves a half-written site.
 
 use super::assemble::{Site, assemble};
+use super::bodies::{Bodies, render_body};
 use super::checks;
 use super::graph::Graph;
 use super::links::{LinkContext, check_anchors};
-use super::memo::{Body, BuildMemo, Key, Memo};
+use super::memo::{BuildMemo, Key};
 use super::output::OutputSet;
 use super::render::{Pages, Versions, Views, load_templates, register_graph, sitemap};
 use super::trace;
@@ -158,12 +159,7 @@ pub fn build(opts: &BuildOptions) -> Built {
         history_complete: history.complete,
         table_word: if site.config.language == "en" { "Table" } else { "Tabel" },
     };
-    let targets = opts.memo.as_ref().map(|_| link_targets(&site)).unwrap_or_default();
-    let bodies = opts.memo.as_deref().map(|m| Bodies {
-        memo: &m.bodies,
-        salt: link_salt(&site, &loaded.drafts, &history),
-        targets: &targets,
-    });
+    let bodies = opts.memo.as_deref().map(|m| Bodies::new(&m.bodies, &site, &loaded.drafts, &history));
     let bodies = bodies.as_ref();
     let mut rendered = render_bodies(&site, &links, bodies);
     for (r, d) in rendered.iter().zip(&site.docs) {
@@ -230,7 +226,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     for r in &mut rendered {
         // Shared with the serve memo, a body stays as it is.
         if let Some(r) = Arc::get_mut(r) {
-            r.html = String::new();
+            r.html = Arc::from("");
         }
     }
     output.extend(crate::search::files(&site, &rendered, opts.memo.as_deref().map(|m| &m.search)));
@@ -282,85 +278,17 @@ fn page_salt(layouts: &Key, minify: bool, graph: &Option<blake3::Hash>) -> blake
     h.hash()
 }
 
-/// Bodies of earlier builds, with what their links can resolve against in this one.
-pub struct Bodies<'a> {
-    pub memo: &'a Memo<Arc<Body>>,
-    /// The names links are resolved by: paths, ids, aliases, drafts, versions, configuration.
-    pub salt: blake3::Hash,
-    /// What a link shows of each document ([`link_targets`]).
-    pub targets: &'a [Key],
-}
-
-/// Render one body, or take it from the memo when its text, the names its
-/// links resolve by, and what it shows of the documents it links to are as they were.
-/// `content` is the hash of the text the body is in.
-pub fn render_body(
-    memo: Option<&Bodies<'_>>,
-    page_url: &str,
-    rel: &Path,
-    content: &Key,
-    resolve: impl FnOnce() -> Rendered,
-) -> Arc<Rendered> {
-    let Some(memo) = memo else { return Arc::new(resolve()) };
-    let key = BuildMemo::body_key(&memo.salt, page_url, rel, content);
-    let holds = |b: &Arc<Body>| b.targets.iter().all(|(t, fp)| memo.targets.get(*t) == Some(fp));
-    if let Some(b) = memo.memo.get_if(&key, holds) {
-        return Arc::clone(&b.rendered);
-    }
-    let mut r = resolve();
-    r.fingerprint = super::trace::body_fingerprint(&r);
-    let mut targets: Vec<(usize, Key)> =
-        r.links.iter().filter_map(|l| Some((l.doc, *memo.targets.get(l.doc)?))).collect();
-    targets.sort_unstable();
-    targets.dedup();
-    let rendered = Arc::new(r);
-    memo.memo.put(key, Arc::new(Body { rendered: Arc::clone(&rendered), targets }));
-    rendered
-}
-
-/// What a link shows of each document: its URL, title and version.
-fn link_targets(site: &Site) -> Vec<Key> {
-    site.docs
-        .par_iter()
-        .map(|d| Parts::new().add(d.url.as_bytes()).add(d.fm.title.as_bytes()).add(d.fm.version.as_bytes()).key())
-        .collect()
-}
-
 fn render_bodies(site: &Site, links: &LinkContext<'_>, memo: Option<&Bodies<'_>>) -> Vec<Arc<Rendered>> {
     (0..site.docs.len())
         .into_par_iter()
         .map(|i| {
             let d = &site.docs[i];
             let src = d.markdown_source(links.table_word);
-            render_body(memo, &d.url, &d.rel, &d.content_key, || {
-                let mut r = markdown::render_with(&src, &links.at(i, None), &site.config.raw_html);
+            render_body(memo, &d.url, &d.rel, &d.content_key, &links.at(i, None), |resolve| {
+                let mut r = markdown::render_with(&src, resolve, &site.config.raw_html);
                 checks::placeholders(d, &mut r.diags);
                 r
             })
         })
         .collect()
-}
-
-/// The names a body's links resolve by: the configuration, every
-/// document's path, id and aliases (and so every document's index), the
-/// drafts, and the published versions. What a link shows of its target is
-/// checked per link ([`link_targets`]).
-fn link_salt(site: &Site, drafts: &[crate::content::Document], history: &crate::history::History) -> blake3::Hash {
-    let mut h = Parts::new();
-    h.add(format!("{:?}", site.config).as_bytes());
-    for d in site.docs.iter().chain(drafts) {
-        h.add(d.rel.as_os_str().as_encoded_bytes()).add(d.id.as_bytes());
-        for a in &d.fm.aliases {
-            h.add(a.as_bytes());
-        }
-        h.add(b"\0");
-    }
-    h.add(&[u8::from(history.complete)]);
-    for doc in &history.docs {
-        for v in &doc.versions {
-            h.add(v.version.as_bytes()).add(&[u8::from(v.text.is_some())]);
-        }
-        h.add(b"\0");
-    }
-    h.hash()
 }

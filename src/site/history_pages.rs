@@ -62,7 +62,7 @@ impl Views<'_> {
         if v.current {
             return Some(&current.sections);
         }
-        self.versions.old[i].iter().find(|o| o.version == v.version).map(|o| o.rendered.sections.as_slice())
+        self.versions.old[i].iter().find(|o| o.version == v.version).map(|o| &o.rendered.sections[..])
     }
 
     /// Whether version `k` has a predecessor with a text to compare with.

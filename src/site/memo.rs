@@ -6,12 +6,11 @@
 //! - finished pages: a page is a pure function of its template set, its
 //!   template and its context (plus the minify setting and, when a template
 //!   calls it, the site-wide relation graph, folded into a per-build salt);
-//! - rendered bodies: a body is a pure function of its file's path and text,
-//!   of the names its links resolve by (every document's path, id and
-//!   aliases, the drafts, the published versions, the configuration) and of
-//!   the URL, title and version of the documents it links to, which are
-//!   checked per body so that a title change renders only the bodies that
-//!   link to that document;
+//! - rendered bodies ([`super::bodies`]): a body is a pure function of its
+//!   file's path and text, the page it is on, the configuration and the
+//!   answers its links got, which are asked again before it is reused, so a
+//!   title change, or a document added or deleted, renders only the bodies
+//!   whose links now answer differently;
 //! - loaded files: a file's document (or its errors) is a pure function of
 //!   its path, its bytes and the configuration;
 //! - page traces: a finished page with the pieces of the site it read
@@ -23,9 +22,9 @@
 //! `tests/memo.rs` compares rebuilds that reuse all of this with clean builds
 //! after random edits.
 
+use super::bodies::Body;
 use super::trace::Trace;
 use crate::content::load::Files;
-use crate::markdown::Rendered;
 use std::sync::Arc;
 
 pub use crate::memo::{Key, Memo};
@@ -71,13 +70,6 @@ fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
         }
     }
     let _ = std::io::Write::flush(&mut w);
-}
-
-/// A rendered body with what it shows of the documents its links point at
-/// (by index, which the names in the body key fix): their fingerprints then.
-pub struct Body {
-    pub rendered: Arc<Rendered>,
-    pub targets: Vec<(usize, Key)>,
 }
 
 /// Everything a `serve` process keeps between builds.
@@ -162,8 +154,8 @@ impl BuildMemo {
         *h.finalize().as_bytes()
     }
 
-    /// The key of a body: the link salt, the page it is shown on, its file's
-    /// path, and the hash of its text (`content`).
+    /// The key of a body: the configuration (`salt`), the page it is shown
+    /// on, its file's path, and the hash of its text (`content`).
     pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, content: &Key) -> Key {
         let rel = rel.as_os_str().as_encoded_bytes();
         crate::memo::Parts::new().add(salt.as_bytes()).add(page_url.as_bytes()).add(rel).add(content).key()

@@ -2,6 +2,7 @@
 //! writing the output.
 
 pub mod assemble;
+pub mod bodies;
 pub mod build;
 pub mod checks;
 pub mod graph;

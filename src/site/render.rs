@@ -181,6 +181,10 @@ pub struct Views<'a> {
     rows: Vec<RowView>,
     /// Each document's place in the A–Z order of rows (title, then URL).
     row_rank: Vec<usize>,
+    /// `{kind, label, url, count}` of each kind that has documents (home and search pages).
+    kinds: Vec<Value>,
+    /// The same without the counts, on every page: adding a document to a
+    /// kind changes no page but those that show counts.
     nav: Vec<Value>,
     /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
     /// page's own only when it is rendered.
@@ -247,7 +251,7 @@ impl<'a> Views<'a> {
                 owner: d.fm.owner.clone(),
             });
         }
-        let nav = listed_kinds()
+        let kinds: Vec<Value> = listed_kinds()
             .filter_map(|k| {
                 let count = site.docs.iter().filter(|d| d.kind == k).count();
                 (count > 0).then(|| {
@@ -258,6 +262,14 @@ impl<'a> Views<'a> {
                         count
                     })
                 })
+            })
+            .collect();
+        let nav = kinds
+            .iter()
+            .map(|k| {
+                let mut k = k.clone();
+                k.as_object_mut().map(|o| o.remove("count"));
+                k
             })
             .collect();
         let shared = Context::new();
@@ -281,6 +293,7 @@ impl<'a> Views<'a> {
             links,
             row_rank: row_rank(&rows),
             rows,
+            kinds,
             nav,
             shared,
             slugs,
@@ -512,7 +525,7 @@ impl<'a> Views<'a> {
                 "body": a.body, "date": a.date.map(|x| date_view(x, &self.lang)), "note": a.note,
             })).collect::<Vec<_>>(),
             "tags": tags,
-            "content": r.html,
+            "content": &*r.html,
             "toc": r.toc.iter().map(|h| {
                 let incoming = self.graph.heading_links[i].get(&h.id).map(|s| s.iter().map(link).collect::<Vec<_>>()).unwrap_or_default();
                 json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
@@ -635,7 +648,7 @@ impl<'a> Views<'a> {
         ctx.insert("intro", intro);
         ctx.insert("home_title", &title);
         ctx.insert("recent", &recent.iter().map(|&i| self.row(i)).collect::<Vec<_>>());
-        ctx.insert("kinds", &self.nav);
+        ctx.insert("kinds", &self.kinds);
         self.render("home.html", ctx, url)
     }
 
@@ -655,6 +668,7 @@ impl<'a> Views<'a> {
         trace::read(Read::All);
         let rows = (0..self.rows.len()).map(|i| json!(self.row(i))).collect();
         ctx.insert("az", &crate::search::az_groups(rows));
+        ctx.insert("kinds", &self.kinds);
         self.render("search.html", ctx, url)
     }
 
@@ -688,7 +702,7 @@ impl<'a> Views<'a> {
                     Job::Doc(i) => self.document(*i, rendered),
                     Job::Home => {
                         home.inspect(|&i| trace::read(Read::Body(i)));
-                        self.home(home.map_or("", |i| rendered[i].html.as_str()))
+                        self.home(home.map_or("", |i| &*rendered[i].html))
                     }
                     Job::NotFound => self.not_found(),
                     Job::GroupIndex(f) => self.group_index(*f),

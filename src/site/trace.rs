@@ -113,7 +113,7 @@ pub fn body_fingerprint(r: &Rendered) -> Key {
     for t in &r.toc {
         h.add(&[t.level]).add(t.id.as_bytes()).add(t.title.as_bytes());
     }
-    for s in &r.sections {
+    for s in r.sections.iter() {
         h.add(s.id.as_deref().unwrap_or("\0").as_bytes()).add(s.title.as_bytes()).add(s.text.as_bytes());
     }
     h.key()

@@ -27,7 +27,7 @@ pub fn render_old(
     site: &Site,
     history: &[DocHistory],
     links: &LinkContext<'_>,
-    memo: Option<&super::build::Bodies<'_>>,
+    memo: Option<&super::bodies::Bodies<'_>>,
 ) -> Vec<Vec<OldBody>> {
     (0..site.docs.len())
         .into_par_iter()
@@ -51,9 +51,10 @@ pub fn render_old(
                         table_word: links.table_word,
                     };
                     let text_hash = if memo.is_some() { *blake3::hash(text.as_bytes()).as_bytes() } else { [0; 32] };
-                    let rendered = super::build::render_body(memo, &url, &doc.rel, &text_hash, || {
-                        markdown::render_with(&src, &links.at(i, Some(&url)), &site.config.raw_html)
-                    });
+                    let rendered =
+                        super::bodies::render_body(memo, &url, &doc.rel, &text_hash, &links.at(i, Some(&url)), |r| {
+                            markdown::render_with(&src, r, &site.config.raw_html)
+                        });
                     Some(OldBody { version: v.version.clone(), fm, rendered, text_hash })
                 })
                 .collect()
