@@ -108,17 +108,23 @@ pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) -> blake3::Ha
 /// Escape text for HTML (and XML) text and quoted attributes. Unlike Tera's
 /// default it leaves `/` alone, so URLs stay readable in the output.
 pub(super) fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut plain = 0;
+    // The five characters are ASCII, so the text between them is whole characters.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -189,6 +195,10 @@ pub struct Views<'a> {
     /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
     /// page's own only when it is rendered.
     shared: Context,
+    /// Per worker thread, a context that holds the shared variables: a page's
+    /// own are moved in for its render and taken out after, so the shared ones
+    /// are not copied for every page.
+    with_shared: Vec<std::sync::Mutex<Option<Context>>>,
     /// The slug of every tag and organisation name the documents use, made once.
     slugs: HashMap<&'a str, String>,
     pub(super) versions: Versions<'a>,
@@ -296,6 +306,7 @@ impl<'a> Views<'a> {
             kinds,
             nav,
             shared,
+            with_shared: (0..=rayon::current_num_threads()).map(|_| std::sync::Mutex::default()).collect(),
             slugs,
             traces: None,
         };
@@ -390,8 +401,8 @@ impl<'a> Views<'a> {
             return Ok(page);
         }
         complete(&mut ctx);
-        ctx.extend(self.shared.clone());
-        let html = self.tera.render(template, &ctx).map_err(|e| template_error(&e, Some(url), self.layouts))?;
+        let html = self.with_shared(ctx, |ctx| self.tera.render(template, ctx));
+        let html = html.map_err(|e| template_error(&e, Some(url), self.layouts))?;
         let page: Bytes =
             if self.pages.minify { crate::minify::html(html.as_bytes()) } else { html.into_bytes() }.into();
         if let Some((memo, k)) = memo {
@@ -401,6 +412,26 @@ impl<'a> Views<'a> {
             cache.note(url, k, &page);
         }
         Ok(page)
+    }
+
+    /// Call `f` with the page's own variables (`ctx`) and the shared ones.
+    fn with_shared<T>(&self, ctx: Context, f: impl FnOnce(&Context) -> T) -> T {
+        let slot =
+            rayon::current_thread_index().map_or(self.with_shared.len() - 1, |i| i.min(self.with_shared.len() - 1));
+        let mut slot = self.with_shared[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let full = slot.get_or_insert_with(|| self.shared.clone());
+        let own = ctx.into_json();
+        let names: Vec<String> = own.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        full.extend(Context::from_value(own).unwrap_or_default());
+        let out = f(full);
+        for name in &names {
+            // A page's variable that shadows a shared one is taken out, and the shared one put back.
+            full.remove(name);
+            if let Some(v) = self.shared.get(name) {
+                full.insert(name.as_str(), v);
+            }
+        }
+        out
     }
 
     /// The page at `url`: from its trace when nothing it read has changed,
@@ -806,4 +837,19 @@ pub fn sitemap(base_url: &str, urls: &[&str]) -> String {
     }
     s.push_str("</urlset>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("Sårbare gravide / KOL"), "Sårbare gravide / KOL");
+        assert_eq!(
+            escape_html("<img src=x onerror='a(\"ø\")'>&æ"),
+            "&lt;img src=x onerror=&#39;a(&quot;ø&quot;)&#39;&gt;&amp;æ"
+        );
+    }
 }
