@@ -172,7 +172,7 @@ impl Views<'_> {
             );
         }
         let mut ctx = self.base(url, self.doc_crumbs(i, true));
-        ctx.insert("doc", &view);
+        super::render::put(&mut ctx, "doc", view);
         ctx.insert("canonical", &d.url);
         ctx.insert(
             "historic",
@@ -209,7 +209,7 @@ impl Views<'_> {
             url,
             Box::new(move |ctx: &mut tera::Context| {
                 diff["sections"] = json!(diff::sections(old, new, &Labels { inserted: &ins, deleted: &del }));
-                ctx.insert("diff", &diff);
+                super::render::put(ctx, "diff", diff);
             }),
         )
     }

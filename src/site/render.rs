@@ -105,6 +105,16 @@ pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) -> blake3::Ha
     hash
 }
 
+/// Set the template variable `name` to `value`, moved in: `Context::insert`
+/// would copy it.
+pub(super) fn put(ctx: &mut Context, name: &str, value: Value) {
+    let mut vars = serde_json::Map::new();
+    vars.insert(name.to_string(), value);
+    if let Ok(vars) = Context::from_value(Value::Object(vars)) {
+        ctx.extend(vars);
+    }
+}
+
 /// Escape text for HTML (and XML) text and quoted attributes. Unlike Tera's
 /// default it leaves `/` alone, so URLs stay readable in the output.
 pub(super) fn escape_html(s: &str) -> String {
@@ -184,7 +194,8 @@ pub struct Views<'a> {
     t: BTreeMap<&'static str, &'static str>,
     assets: BTreeMap<String, String>,
     links: Vec<LinkView>,
-    rows: Vec<RowView>,
+    /// Each document's row in listings, made into a template value once.
+    rows: Vec<Value>,
     /// Each document's place in the A–Z order of rows (title, then URL).
     row_rank: Vec<usize>,
     /// `{kind, label, url, count}` of each kind that has documents (home and search pages).
@@ -302,7 +313,7 @@ impl<'a> Views<'a> {
             assets: asset_urls,
             links,
             row_rank: row_rank(&rows),
-            rows,
+            rows: rows.iter().map(|r| json!(r)).collect(),
             kinds,
             nav,
             shared,
@@ -461,7 +472,7 @@ impl<'a> Views<'a> {
         trace::read(Read::Body(i));
         let d = &self.site.docs[i];
         let mut ctx = self.base(&d.url, self.doc_crumbs(i, false));
-        ctx.insert("doc", &self.doc_view(i, d, &all[i], Some(all)));
+        put(&mut ctx, "doc", self.doc_view(i, d, &all[i], Some(all)));
         self.render(&self.doc_template(d), ctx, &d.url)
     }
 
@@ -582,15 +593,15 @@ impl<'a> Views<'a> {
     }
 
     /// The listing row of document `j`.
-    fn row(&self, j: usize) -> &RowView {
+    fn row(&self, j: usize) -> &Value {
         trace::read(Read::Meta(j));
         &self.rows[j]
     }
 
-    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Vec<&RowView> {
+    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Value {
         let mut docs: Vec<usize> = docs.collect();
         docs.sort_by_key(|&i| self.row_rank[i]);
-        docs.into_iter().map(|i| self.row(i)).collect()
+        Value::Array(docs.into_iter().map(|i| self.row(i).clone()).collect())
     }
 
     /// The listing page of one kind.
@@ -599,13 +610,11 @@ impl<'a> Views<'a> {
         trace::read(Read::Kind(kind));
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
-        ctx.insert(
-            "listing",
-            &json!({
-                "title": self.label(&format!("{}_plural", kind.label_key())),
-                "intro": "", "kind": kind.name(), "docs": self.sorted_rows(docs),
-            }),
-        );
+        let listing = json!({
+            "title": self.label(&format!("{}_plural", kind.label_key())),
+            "intro": "", "kind": kind.name(), "docs": self.sorted_rows(docs),
+        });
+        put(&mut ctx, "listing", listing);
         self.render("listing.html", ctx, &url)
     }
 
@@ -632,13 +641,11 @@ impl<'a> Views<'a> {
         let crumbs = vec![self.home_crumb(), self.crumb(&self.label(facet.name()), &facet.index_url())];
         let mut ctx = self.base(&group.url, crumbs);
         ctx.insert("facet", &self.facet_view(facet));
-        ctx.insert(
-            "listing",
-            &json!({
-                "title": format!("{} {}", self.label(facet.title_prefix_key()), group.name),
-                "intro": "", "kind": "", "docs": self.sorted_rows(group.docs.iter().copied()),
-            }),
-        );
+        let listing = json!({
+            "title": format!("{} {}", self.label(facet.title_prefix_key()), group.name),
+            "intro": "", "kind": "", "docs": self.sorted_rows(group.docs.iter().copied()),
+        });
+        put(&mut ctx, "listing", listing);
         self.render("group.html", ctx, &group.url)
     }
 
@@ -697,8 +704,8 @@ impl<'a> Views<'a> {
         let url = crate::search::PAGE_URL;
         let mut ctx = self.base(url, vec![self.home_crumb()]);
         trace::read(Read::All);
-        let rows = (0..self.rows.len()).map(|i| json!(self.row(i))).collect();
-        ctx.insert("az", &crate::search::az_groups(rows));
+        let rows = (0..self.rows.len()).map(|i| self.row(i).clone()).collect();
+        put(&mut ctx, "az", crate::search::az_groups(rows));
         ctx.insert("kinds", &self.kinds);
         self.render("search.html", ctx, url)
     }
