@@ -204,3 +204,39 @@ fn adding_a_document_renders_again_only_what_it_changes() {
     assert_eq!(deleted.output, site.build().output);
     assert!(hits.bodies >= first.documents - 1 && hits.traces > 0, "{hits:?}");
 }
+
+#[test]
+fn a_layout_edit_renders_again_only_the_pages_made_with_that_layout() {
+    let site = SiteTest::fixture("minimal");
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let first = with_memo(&site);
+    memo.finish_build(true);
+    assert!(!first.has_errors(), "{:?}", report(&first));
+    let pages = |b: &pactum::site::Built| {
+        b.output
+            .keys()
+            .filter(|k| k.ends_with(".html") && !k.starts_with("soeg/") || k.as_str() == "soeg/index.html")
+            .count()
+    };
+    // The site's own checklist layout: the default one with a line more.
+    let default = std::fs::read_to_string(repo().join("layouts/checklist.html")).unwrap();
+    let own = default.replace("{% block doc_tools %}", "{% block doc_tools %}\n<p class=\"own\">Egen tjekliste</p>");
+    site.write("layouts/checklist.html", &own);
+    let edited = with_memo(&site);
+    let hits = memo.finish_build(true);
+    let clean = site.build();
+    assert!(!clean.has_errors(), "{:?}", report(&clean));
+    assert_eq!(edited.output, clean.output);
+    let tjek = String::from_utf8(clean.output["tjeklister/tjek/index.html"].to_vec()).unwrap();
+    assert!(tjek.contains("Egen tjekliste"), "the checklist page uses the site's layout");
+    // One checklist: every other page is taken from its trace.
+    assert_eq!(hits.traces, pages(&clean) - 1, "{hits:?}");
+    // An edit to the base layout reaches every page.
+    let base = std::fs::read_to_string(repo().join("layouts/base.html")).unwrap();
+    site.write("layouts/base.html", &base.replace("<main", "<!-- egen -->\n<main"));
+    let based = with_memo(&site);
+    let hits = memo.finish_build(true);
+    assert_eq!(based.output, site.build().output);
+    assert_eq!(hits.traces, 0, "{hits:?}");
+}

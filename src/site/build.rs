@@ -203,13 +203,23 @@ pub fn build(opts: &BuildOptions) -> Built {
     let minify = site.config.minify;
     let memo = opts.memo.as_deref().map(|m| &m.pages);
     let cache = opts.page_cache.as_deref();
-    let salt = (memo.is_some() || cache.is_some()).then(|| page_salt(&layouts_key, minify, &graph_hash));
+    let keyed = memo.is_some() || cache.is_some();
+    let salt = keyed.then(|| page_salt(tera, minify));
+    let template_keys = keyed.then(|| super::layout_deps::template_keys(tera, &layouts, graph_hash.as_ref()));
     let versions = Versions { history: &history.docs, old: &old, today };
-    let pages = Pages { minify, memo, cache, salt };
+    let pages = Pages { minify, memo, cache, salt, templates: template_keys.as_ref() };
     let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, pages);
     if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
-        let inputs =
-            trace::Inputs { rendered: &rendered, graph: &graph, history: &history.docs, old: &old, page_salt, today };
+        let templates = template_keys.as_ref().expect("pages are keyed when there is a salt");
+        let inputs = trace::Inputs {
+            rendered: &rendered,
+            graph: &graph,
+            history: &history.docs,
+            old: &old,
+            page_salt,
+            templates,
+            today,
+        };
         views.traces = Some(trace::Traces { memo: &m.traces, now: trace::Fingerprints::new(&site, &inputs) });
     }
     let (pages, mut diags) = views.all_pages(&rendered);
@@ -267,13 +277,16 @@ fn templates(layouts: &assets::Files, key: &Key, memo: Option<&BuildMemo>) -> Re
     Ok(tera)
 }
 
-/// What every page depends on besides its own context: the templates (by
-/// [`layouts_key`]), the minify setting and, when a template asks for it, the relation graph.
-fn page_salt(layouts: &Key, minify: bool, graph: &Option<blake3::Hash>) -> blake3::Hash {
+/// What every page depends on besides its own context and its template's
+/// files: the minify setting, and the names of the templates (a document's
+/// template is chosen by whether one for its kind exists).
+fn page_salt(tera: &Tera, minify: bool) -> blake3::Hash {
     let mut h = Parts::new();
-    h.add(layouts).add(&[u8::from(minify)]);
-    if let Some(graph) = graph {
-        h.add(graph.as_bytes());
+    h.add(&[u8::from(minify)]);
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    for name in names {
+        h.add(name.as_bytes());
     }
     h.hash()
 }

@@ -3,9 +3,10 @@
 //! Three things are kept, each under the blake3 hash of everything it is made
 //! from, so a rebuild redoes only what an edit touched:
 //!
-//! - finished pages: a page is a pure function of its template set, its
-//!   template and its context (plus the minify setting and, when a template
-//!   calls it, the site-wide relation graph, folded into a per-build salt);
+//! - finished pages: a page is a pure function of its template (the layout
+//!   files it is made of and, when one calls it, the site-wide relation
+//!   graph: [`super::layout_deps`]) and its context, plus the minify setting
+//!   and the names of the templates, folded into a per-build salt;
 //! - rendered bodies ([`super::bodies`]): a body is a pure function of its
 //!   file's path and text, the page it is on, the configuration and the
 //!   answers its links got, which are asked again before it is reused, so a
@@ -124,7 +125,7 @@ impl BuildMemo {
         }
     }
 
-    /// The salt of a build's pages (templates, settings) with the context
+    /// The salt of a build's pages (settings, template names) with the context
     /// variables every page shares ([`SHARED`]), from the context that holds them.
     pub fn page_salt(build: &blake3::Hash, ctx: &tera::Context) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
@@ -133,12 +134,13 @@ impl BuildMemo {
         h.finalize()
     }
 
-    /// The key of a page: the salt, the template name and the page's own
-    /// context variables ([`OWN`]).
-    pub fn page_key(salt: &blake3::Hash, template: &str, ctx: &tera::Context) -> Key {
+    /// The key of a page: the salt, the template's name and key (its layout
+    /// files, [`super::layout_deps`]) and the page's own context variables ([`OWN`]).
+    pub fn page_key(salt: &blake3::Hash, template: &str, template_key: &Key, ctx: &tera::Context) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(salt.as_bytes());
         h.update(template.as_bytes());
+        h.update(template_key);
         h.update(&[0]);
         hash_vars(&mut h, &OWN, ctx);
         // A variable in neither list would be left out of the key and its

@@ -7,6 +7,7 @@ pub mod build;
 pub mod checks;
 pub mod graph;
 pub mod history_pages;
+pub mod layout_deps;
 pub mod links;
 pub mod memo;
 pub mod output;

@@ -1,8 +1,8 @@
 //! Pages of the last `pactum build` into the same output folder, reused when
 //! their key is the same.
 //!
-//! A page's key is the hash of its template context, its template and the
-//! build's salt (templates, settings, shared variables): the key the `serve`
+//! A page's key is the hash of its template context, its template's layout
+//! files and the build's salt (settings, shared variables): the key the `serve`
 //! memo uses ([`super::memo::BuildMemo::page_key`]). The record of the last
 //! build into a folder (`super::unchanged`) keeps each page's key and the
 //! hash of its bytes; a page whose key is the same is read back from the

@@ -5,7 +5,7 @@ use super::assemble::{Group, ORGS_FOLDER, Site, TAGS_FOLDER};
 use super::graph::Graph;
 use super::history_pages::HistoryJob;
 use super::links::root_of;
-use super::memo::{BuildMemo, Memo};
+use super::memo::{BuildMemo, Key, Memo};
 use super::page_cache::PageCache;
 use super::trace::{self, Read, Traces};
 use super::versions::OldBody;
@@ -224,9 +224,12 @@ pub struct Pages<'a> {
     pub minify: bool,
     pub memo: Option<&'a Memo<Bytes>>,
     pub cache: Option<&'a PageCache>,
-    /// What every page depends on besides its context (templates, settings),
-    /// when pages are keyed; the shared variables are added by [`Views::new`].
+    /// What every page depends on besides its context and template
+    /// (settings, the template names), when pages are keyed; the shared
+    /// variables are added by [`Views::new`].
     pub salt: Option<blake3::Hash>,
+    /// The key of each template ([`super::layout_deps::template_keys`]), when pages are keyed.
+    pub templates: Option<&'a std::collections::HashMap<String, Key>>,
 }
 
 /// Version history for the pages: published versions, rendered old bodies,
@@ -328,7 +331,8 @@ impl<'a> Views<'a> {
     }
 
     /// What every page of this build depends on besides its own context,
-    /// when pages are remembered: templates, settings and shared variables.
+    /// when pages are remembered: settings, template names and shared variables
+    /// (each page's template adds its own layout files).
     pub fn page_salt(&self) -> Option<blake3::Hash> {
         self.pages.salt
     }
@@ -399,7 +403,10 @@ impl<'a> Views<'a> {
         url: &str,
         complete: Box<dyn FnOnce(&mut Context) + '_>,
     ) -> Result<Bytes, Diagnostic> {
-        let key = self.pages.salt.map(|salt| BuildMemo::page_key(&salt, template, &ctx));
+        trace::read(Read::Template(template.to_string()));
+        let template_key = |t: &std::collections::HashMap<String, Key>| t.get(template).copied().unwrap_or_default();
+        let key = (self.pages.salt.zip(self.pages.templates))
+            .map(|(salt, t)| BuildMemo::page_key(&salt, template, &template_key(t), &ctx));
         let memo = self.pages.memo.zip(key);
         if let Some(page) = memo.and_then(|(memo, k)| memo.get(&k)) {
             return Ok(page);

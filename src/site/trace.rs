@@ -8,7 +8,7 @@
 //! survives a rebuild (a document by its URL, not its index) with the
 //! fingerprint the piece had in that build. A page is taken from its trace
 //! when every piece it read has the same fingerprint in this build and the
-//! salt (templates, shared variables, configuration, the day) is the same.
+//! salt (settings, shared variables, configuration, the day) is the same.
 //!
 //! Debug builds, and so the tests, make a traced page again anyway and check
 //! that the bytes are equal: a read that is not recorded fails a test
@@ -47,6 +47,8 @@ pub enum Read<D> {
     Groups,
     /// The name and URL of one tag or organisation group (by slug), or that there is none.
     Name(Facet, String),
+    /// The layout files a template is made of ([`super::layout_deps`]).
+    Template(String),
 }
 
 impl<D> Read<D> {
@@ -61,6 +63,7 @@ impl<D> Read<D> {
             Read::All => Read::All,
             Read::Groups => Read::Groups,
             Read::Name(f, s) => Read::Name(*f, s.clone()),
+            Read::Template(t) => Read::Template(t.clone()),
         })
     }
 }
@@ -102,7 +105,8 @@ pub struct Fingerprints<'a> {
     body: Vec<Key>,
     around: Vec<Key>,
     groups: Key,
-    /// Salt of every trace key: templates, shared variables, configuration, the day.
+    templates: &'a std::collections::HashMap<String, Key>,
+    /// Salt of every trace key: settings, shared variables, configuration, the day.
     salt: blake3::Hash,
 }
 
@@ -125,13 +129,15 @@ pub struct Inputs<'a> {
     pub graph: &'a Graph,
     pub history: &'a [DocHistory],
     pub old: &'a [Vec<OldBody>],
-    /// Templates, minify setting, relation graph and shared variables.
+    /// Minify setting, template names and shared variables.
     pub page_salt: blake3::Hash,
+    /// The key of each template ([`super::layout_deps::template_keys`]).
+    pub templates: &'a std::collections::HashMap<String, Key>,
     pub today: crate::date::Date,
 }
 
 impl<'a> Fingerprints<'a> {
-    pub fn new(site: &'a Site, inputs: &Inputs<'_>) -> Fingerprints<'a> {
+    pub fn new(site: &'a Site, inputs: &Inputs<'a>) -> Fingerprints<'a> {
         use rayon::prelude::*;
         let docs = &site.docs;
         let index = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
@@ -157,7 +163,7 @@ impl<'a> Fingerprints<'a> {
         let mut salt = blake3::Hasher::new();
         salt.update(inputs.page_salt.as_bytes());
         salt.update(format!("{:?} {:?}", site.config, inputs.today).as_bytes());
-        Fingerprints { site, index, meta, body, around, groups, salt: salt.finalize() }
+        Fingerprints { site, index, meta, body, around, groups, templates: inputs.templates, salt: salt.finalize() }
     }
 
     /// The key of a page's trace.
@@ -193,6 +199,7 @@ impl<'a> Fingerprints<'a> {
                 Some(g) => Parts::new().add(g.name.as_bytes()).add(g.url.as_bytes()).key(),
                 None => [0; 32],
             },
+            Read::Template(name) => self.templates.get(name).copied().unwrap_or([0; 32]),
         }
     }
 
