@@ -42,8 +42,9 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
             };
             std::fs::write(file, new).unwrap();
         }
+        // Few names, so that a link to a document that does not exist yet (10) may come to resolve.
         3 => site.write(
-            &format!("content/vejledninger/ny-{n}.md"),
+            &format!("content/vejledninger/ny-{}.md", n % 3),
             &format!("---\ntitle: \"Ny vejledning {n}\"\nversion: \"1\"\ntags: [hjerte]\n---\n\n## Indhold\n\nSe [[hoved]].\n"),
         ),
         4 if docs.len() > 3 => std::fs::remove_file(file).unwrap(),
@@ -56,6 +57,17 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
         8 => {
             let base = std::fs::read_to_string(repo().join("layouts/base.html")).unwrap();
             site.write("layouts/base.html", &base.replace("</footer>", &format!("<p>Redigeret {n}</p></footer>")));
+        }
+        10 => std::fs::write(file, format!("{text}\nSe også [[ny-{}]].\n", n % 3)).unwrap(),
+        // A layout only some pages are made of: one template, or the macros several import.
+        11 => {
+            let own = std::fs::read_to_string(repo().join("layouts/checklist.html")).unwrap();
+            let own = own.replace("{% block doc_tools %}", &format!("{{% block doc_tools %}}<p>Tjekliste {n}</p>"));
+            site.write("layouts/checklist.html", &own);
+        }
+        12 => {
+            let macros = std::fs::read_to_string(repo().join("layouts/macros.html")).unwrap();
+            site.write("layouts/macros.html", &macros.replace("<caption class=", &format!("<caption data-n=\"{n}\" class=")));
         }
         _ => {
             // A template that reads the whole relation graph depends on every title and link.
@@ -74,7 +86,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
     #[test]
-    fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..10, 0usize..64), 1..7)) {
+    fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..13, 0usize..64), 1..7)) {
         let site = SiteTest::fixture("minimal");
         let memo = Arc::new(BuildMemo::default());
         let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
