@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera};
 
 /// Load templates from the layout files; syntax errors name file and line.
@@ -176,7 +176,7 @@ struct NavItem {
 /// Each row's place when rows are sorted by lower-case title, then URL.
 fn row_rank(rows: &[RowView]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by_cached_key(|&i| (rows[i].title.to_lowercase(), rows[i].url.as_str()));
+    order.par_sort_by_cached_key(|&i| (rows[i].title.to_lowercase(), rows[i].url.as_str()));
     let mut rank = vec![0; rows.len()];
     for (place, i) in order.into_iter().enumerate() {
         rank[i] = place;
@@ -194,8 +194,9 @@ pub struct Views<'a> {
     t: BTreeMap<&'static str, &'static str>,
     assets: BTreeMap<String, String>,
     links: Vec<LinkView>,
-    /// Each document's row in listings, made into a template value once.
-    rows: Vec<Value>,
+    /// Each document's row in listings, and as a template value once a page needs it.
+    rows: Vec<RowView>,
+    row_values: Vec<OnceLock<Value>>,
     /// Each document's place in the A–Z order of rows (title, then URL).
     row_rank: Vec<usize>,
     /// `{kind, label, url, count}` of each kind that has documents (home and search pages).
@@ -253,28 +254,31 @@ impl<'a> Views<'a> {
         let lang = site.config.language.clone();
         let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
         let label = |key: String| t.get(key.as_str()).copied().unwrap_or("").to_string();
-        let mut links = Vec::new();
-        let mut rows = Vec::new();
-        for d in &site.docs {
-            let kind_label = label(d.kind.label_key());
-            links.push(LinkView {
-                id: d.id.clone(),
-                title: d.fm.title.clone(),
-                url: d.url.clone(),
-                kind_label: kind_label.clone(),
-            });
-            rows.push(RowView {
-                title: d.fm.title.clone(),
-                url: d.url.clone(),
-                kind_label,
-                version: d.fm.version.clone(),
-                status: d.fm.status.map(|s| s.name().to_string()).unwrap_or_default(),
-                status_label: d.fm.status.map(|s| label(s.label_key())).unwrap_or_default(),
-                effective: d.fm.effective.map(|x| date_view(x, &lang)),
-                review_by: d.fm.review_by.map(|x| date_view(x, &lang)),
-                owner: d.fm.owner.clone(),
-            });
-        }
+        let (links, rows): (Vec<LinkView>, Vec<RowView>) = site
+            .docs
+            .par_iter()
+            .map(|d| {
+                let kind_label = label(d.kind.label_key());
+                let link = LinkView {
+                    id: d.id.clone(),
+                    title: d.fm.title.clone(),
+                    url: d.url.clone(),
+                    kind_label: kind_label.clone(),
+                };
+                let row = RowView {
+                    title: d.fm.title.clone(),
+                    url: d.url.clone(),
+                    kind_label,
+                    version: d.fm.version.clone(),
+                    status: d.fm.status.map(|s| s.name().to_string()).unwrap_or_default(),
+                    status_label: d.fm.status.map(|s| label(s.label_key())).unwrap_or_default(),
+                    effective: d.fm.effective.map(|x| date_view(x, &lang)),
+                    review_by: d.fm.review_by.map(|x| date_view(x, &lang)),
+                    owner: d.fm.owner.clone(),
+                };
+                (link, row)
+            })
+            .unzip();
         let kinds: Vec<Value> = listed_kinds()
             .filter_map(|k| {
                 let count = site.docs.iter().filter(|d| d.kind == k).count();
@@ -316,7 +320,8 @@ impl<'a> Views<'a> {
             assets: asset_urls,
             links,
             row_rank: row_rank(&rows),
-            rows: rows.iter().map(|r| json!(r)).collect(),
+            row_values: rows.iter().map(|_| OnceLock::new()).collect(),
+            rows,
             kinds,
             nav,
             shared,
@@ -602,7 +607,7 @@ impl<'a> Views<'a> {
     /// The listing row of document `j`.
     fn row(&self, j: usize) -> &Value {
         trace::read(Read::Meta(j));
-        &self.rows[j]
+        self.row_values[j].get_or_init(|| json!(self.rows[j]))
     }
 
     fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Value {
