@@ -61,22 +61,32 @@ struct Entry<V> {
     used: bool,
 }
 
+type Shard<V> = Mutex<HashMap<Key, Entry<V>, BuildHasherDefault<KeyHasher>>>;
+
+/// Locks a memo is split over, by a byte of the key the table hash does not
+/// use: the build's threads look up and store values at the same time.
+const SHARDS: usize = 16;
+
 /// Values by the hash of what they were made from; values no build asked
 /// for are forgotten at the end of the next successful build.
 pub struct Memo<V> {
-    values: Mutex<HashMap<Key, Entry<V>, BuildHasherDefault<KeyHasher>>>,
+    shards: [Shard<V>; SHARDS],
     hits: AtomicUsize,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Memo { values: Mutex::default(), hits: AtomicUsize::new(0) }
+        Memo { shards: std::array::from_fn(|_| Mutex::default()), hits: AtomicUsize::new(0) }
     }
 }
 
 impl<V> Memo<V> {
+    fn shard(&self, key: &Key) -> &Shard<V> {
+        &self.shards[usize::from(key[31]) % SHARDS]
+    }
+
     pub fn len(&self) -> usize {
-        self.values.lock().map_or(0, |v| v.len())
+        self.shards.iter().map(|s| s.lock().map_or(0, |v| v.len())).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,28 +102,31 @@ impl<V: Clone> Memo<V> {
     /// The value under `key` if `usable` says it still is; only then is it counted as reused.
     pub fn get_if(&self, key: &Key, usable: impl FnOnce(&V) -> bool) -> Option<V> {
         // Cloned under the lock (values are cheap to clone), checked outside it.
-        let value = self.values.lock().ok()?.get(key).map(|e| e.value.clone()).filter(usable)?;
+        let value = self.shard(key).lock().ok()?.get(key).map(|e| e.value.clone()).filter(usable)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
-        if let Some(e) = self.values.lock().ok()?.get_mut(key) {
+        if let Some(e) = self.shard(key).lock().ok()?.get_mut(key) {
             e.used = true;
         }
         Some(value)
     }
 
     pub fn put(&self, key: Key, value: V) {
-        if let Ok(mut values) = self.values.lock() {
-            values.insert(key, Entry { value, used: true });
-        }
+        let replaced =
+            self.shard(&key).lock().ok().and_then(|mut values| values.insert(key, Entry { value, used: true }));
+        // Dropped after the lock is released.
+        drop(replaced);
     }
 
     /// Forget what this build did not use (after a failed build nothing is
     /// forgotten: the fix usually brings it back). Returns the reuse count.
     pub fn finish_build(&self, succeeded: bool) -> usize {
-        if let Ok(mut values) = self.values.lock() {
-            if succeeded {
-                values.retain(|_, e| e.used);
+        for shard in &self.shards {
+            if let Ok(mut values) = shard.lock() {
+                if succeeded {
+                    values.retain(|_, e| e.used);
+                }
+                values.values_mut().for_each(|e| e.used = false);
             }
-            values.values_mut().for_each(|e| e.used = false);
         }
         self.hits.swap(0, Ordering::Relaxed)
     }

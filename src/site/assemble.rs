@@ -43,7 +43,7 @@ pub struct Site {
     pub docs: Vec<Document>,
     pub by_id: BTreeMap<String, usize>,
     /// Path relative to `content/` (NFC, see [`nfc_path`]) → document.
-    pub by_rel: HashMap<PathBuf, usize>,
+    pub by_rel: rustc_hash::FxHashMap<PathBuf, usize>,
     pub relations: Relations,
     /// By tag slug.
     pub tags: BTreeMap<String, Group>,

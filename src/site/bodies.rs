@@ -150,17 +150,17 @@ pub fn render_body(
     let Some(memo) = memo else { return Arc::new(render(links)) };
     let key = BuildMemo::body_key(&memo.salt, page_url, rel, content);
     let same_names = |b: &Arc<Body>| b.names == memo.names && b.shown.iter().all(|(d, fp)| memo.shown[*d] == *fp);
-    if let Some(b) = memo.memo.get_if(&key, same_names) {
-        return Arc::clone(&b.rendered);
-    }
     // Names changed (a document added, deleted or renamed): ask the links again.
     let same_answers =
         |b: &Arc<Body>| b.lookups.iter().all(|l| answer(memo.site, &links.resolve(&l.dest, l.form, l.pos)) == l.answer);
-    if let Some(b) = memo.memo.get_if(&key, same_answers)
-        && let Some(rendered) = renumbered(memo.site, &b)
-    {
-        memo.memo.put(key, Arc::new(memo.body(Arc::clone(&rendered), Arc::clone(&b.lookups))));
-        return rendered;
+    if let Some(b) = memo.memo.get_if(&key, |b| same_names(b) || same_answers(b)) {
+        if same_names(&b) {
+            return Arc::clone(&b.rendered);
+        }
+        if let Some(rendered) = renumbered(memo.site, &b) {
+            memo.memo.put(key, Arc::new(memo.body(Arc::clone(&rendered), Arc::clone(&b.lookups))));
+            return rendered;
+        }
     }
     let recording = Recording { inner: links, site: memo.site, log: RefCell::default() };
     let mut r = render(&recording);
