@@ -14,6 +14,7 @@ use super::analysis::Analysis;
 use super::fulltext::{FullText, Leftover, Posting};
 use crate::memo::Key;
 use bytes::Bytes;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// What one build of the index leaves for the next.
@@ -61,11 +62,12 @@ impl Memory<'_> {
     pub fn regroup(&self, analysis: &Analysis) -> Option<Grouped> {
         let changed = self.changed()?;
         let last = self.last;
+        let last_postings = |j: usize| &last.postings[last.starts[j]..last.starts[j + 1]];
         // Terms whose postings in the last build had a changed document.
-        let mut was_dirty = vec![false; last.terms.len()];
-        for (t, dirty) in was_dirty.iter_mut().enumerate() {
-            *dirty = last.postings[last.starts[t]..last.starts[t + 1]].iter().any(|p| changed[p.doc as usize]);
-        }
+        let was_dirty: Vec<bool> = (0..last.terms.len())
+            .into_par_iter()
+            .map(|j| last_postings(j).iter().any(|p| changed[p.doc as usize]))
+            .collect();
         // The changed documents' postings now, by term.
         let mut fresh: HashMap<u32, Vec<Posting>> = HashMap::new();
         for (doc, d) in analysis.docs.iter().enumerate().filter(|(doc, _)| changed[*doc]) {
@@ -73,36 +75,73 @@ impl Memory<'_> {
                 fresh.entry(t).or_default().push(Posting { doc: doc as u32, sec, imp });
             }
         }
-        let n = analysis.terms.len();
-        let mut postings = Vec::with_capacity(last.postings.len());
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut dirty = vec![false; n];
-        let mut sized = vec![0; n];
+        // Per term: its place in the last build, and whether its postings are as they were.
+        let mut plan: Vec<(Option<usize>, bool)> = Vec::with_capacity(analysis.terms.len());
         let mut j = 0;
         for (t, term) in analysis.terms.iter().enumerate() {
-            starts.push(postings.len());
             while j < last.terms.len() && last.terms[j] < *term {
                 j += 1;
             }
             let before = (j < last.terms.len() && last.terms[j] == *term).then_some(j);
-            let now = fresh.get(&(t as u32));
-            match before {
-                Some(j) if !was_dirty[j] && now.is_none() => {
-                    postings.extend_from_slice(&last.postings[last.starts[j]..last.starts[j + 1]]);
-                    sized[t] = last.sized[j];
-                }
-                _ => {
-                    dirty[t] = true;
-                    let kept = before.map_or(&[][..], |j| &last.postings[last.starts[j]..last.starts[j + 1]]);
-                    merge(
-                        kept.iter().filter(|p| !changed[p.doc as usize]),
-                        now.map_or(&[][..], Vec::as_slice),
-                        &mut postings,
-                    );
+            let clean = before.is_some_and(|j| !was_dirty[j]) && !fresh.contains_key(&(t as u32));
+            plan.push((before, clean));
+        }
+        // Each term's postings: the last build's, or those of unchanged documents merged with the fresh ones.
+        let kept = |before: Option<usize>| before.map_or(&[][..], last_postings);
+        let now = |t: usize| fresh.get(&(t as u32)).map_or(&[][..], Vec::as_slice);
+        let dirty_postings = |t: usize, before: Option<usize>| {
+            let mut out = Vec::new();
+            merge(kept(before).iter().filter(|p| !changed[p.doc as usize]), now(t), &mut out);
+            out
+        };
+        let lens: Vec<usize> = plan
+            .par_iter()
+            .enumerate()
+            .map(|(t, &(before, clean))| {
+                let kept = kept(before);
+                if clean { kept.len() } else { kept.iter().filter(|p| !changed[p.doc as usize]).count() + now(t).len() }
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(lens.len() + 1);
+        let mut total = 0;
+        for len in &lens {
+            starts.push(total);
+            total += len;
+        }
+        starts.push(total);
+        // Filled in parallel: term ranges of about equal size, each into its own part of the list.
+        let mut postings = vec![Posting { doc: 0, sec: 0, imp: 0 }; total];
+        let pieces = rayon::current_num_threads() * 8;
+        let mut parts = Vec::new();
+        let mut rest = postings.as_mut_slice();
+        let mut from = 0;
+        for k in 1..=pieces {
+            let to = if k == pieces {
+                plan.len()
+            } else {
+                starts.partition_point(|&s| s < total * k / pieces).min(plan.len())
+            };
+            let to = to.max(from);
+            let (part, tail) = rest.split_at_mut(starts[to] - starts[from]);
+            parts.push((from..to, part));
+            rest = tail;
+            from = to;
+        }
+        parts.into_par_iter().for_each(|(terms, out)| {
+            let base = starts[terms.start];
+            for t in terms {
+                let (before, clean) = plan[t];
+                let at = &mut out[starts[t] - base..starts[t + 1] - base];
+                if clean {
+                    at.copy_from_slice(kept(before));
+                } else {
+                    at.copy_from_slice(&dirty_postings(t, before));
                 }
             }
-        }
-        starts.push(postings.len());
+        });
+        let dirty = plan.iter().map(|&(_, clean)| !clean).collect();
+        let sized =
+            plan.iter().map(|&(before, clean)| if clean { before.map_or(0, |j| last.sized[j]) } else { 0 }).collect();
         Some(Grouped { postings, starts, dirty: Some(dirty), sized })
     }
 
@@ -169,7 +208,8 @@ mod tests {
 
     /// A rebuild from memory after `texts` change, against a build from scratch.
     fn rebuilt_equals_fresh(before: &[&str], after: &[&str]) {
-        let ids = ["a", "b", "c", "d"];
+        let names: Vec<String> = (0..before.len().max(after.len())).map(|i| format!("d{i}")).collect();
+        let ids: Vec<&str> = names.iter().map(String::as_str).collect();
         let labels = Labels::new("da");
         let memory = Remembered::default();
         // The key covers all the analysis reads: here, the id (also the title) and the text.
@@ -191,6 +231,26 @@ mod tests {
         rebuilt_equals_fresh(&before, &["hjerte nyre", "hjerte nyre", "lever milt", "hjerte"]);
         // A document is added: nothing is taken from the last build.
         rebuilt_equals_fresh(&before[..3], &before);
+    }
+
+    #[test]
+    fn a_rebuild_of_many_documents_equals_a_fresh_one() {
+        // Enough terms and postings that the regrouping is split over several parts.
+        let words = ["hjerte", "lunge", "nyre", "lever", "milt", "kol", "demens", "sambo", "epikrise", "svartid"];
+        let text = |i: usize, salt: usize| -> String {
+            (0..40)
+                .map(|k| format!("{}{}", words[(i * 7 + k * 3 + salt) % words.len()], (i + k * salt) % 50))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let before: Vec<String> = (0..300).map(|i| text(i, 1)).collect();
+        let mut after = before.clone();
+        for i in [0, 17, 150, 299] {
+            after[i] = text(i, 2);
+        }
+        let (b, a): (Vec<&str>, Vec<&str>) =
+            (before.iter().map(String::as_str).collect(), after.iter().map(String::as_str).collect());
+        rebuilt_equals_fresh(&b, &a);
     }
 
     #[test]
