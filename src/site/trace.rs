@@ -24,7 +24,7 @@ use crate::markdown::Rendered;
 use crate::memo::{Key, Memo, Parts};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A piece of the site a page read; `D` names a document (its index while
 /// recording, its URL in a stored trace).
@@ -105,6 +105,12 @@ pub struct Fingerprints<'a> {
     body: Vec<Key>,
     around: Vec<Key>,
     groups: Key,
+    /// Per facet (tags, organisations), per group slug: the fingerprint of
+    /// its name and URL, and (made when first asked) of its members.
+    named: [FxHashMap<&'a str, (Key, OnceLock<Key>)>; 2],
+    /// Members of each kind (in `Kind::ALL` order) and of the site, made when first asked.
+    kinds: [OnceLock<Key>; Kind::ALL.len()],
+    all: OnceLock<Key>,
     templates: &'a std::collections::HashMap<String, Key>,
     /// Salt of every trace key: settings, shared variables, configuration, the day.
     salt: blake3::Hash,
@@ -163,7 +169,26 @@ impl<'a> Fingerprints<'a> {
         let mut salt = blake3::Hasher::new();
         salt.update(inputs.page_salt.as_bytes());
         salt.update(format!("{:?} {:?}", site.config, inputs.today).as_bytes());
-        Fingerprints { site, index, meta, body, around, groups, templates: inputs.templates, salt: salt.finalize() }
+        let named = Facet::ALL.map(|facet| {
+            (facet.groups(site).iter())
+                .map(|(slug, g)| {
+                    (slug.as_str(), (Parts::new().add(g.name.as_bytes()).add(g.url.as_bytes()).key(), OnceLock::new()))
+                })
+                .collect()
+        });
+        Fingerprints {
+            site,
+            index,
+            meta,
+            body,
+            around,
+            groups,
+            named,
+            kinds: Default::default(),
+            all: OnceLock::new(),
+            templates: inputs.templates,
+            salt: salt.finalize(),
+        }
     }
 
     /// The key of a page's trace.
@@ -174,8 +199,8 @@ impl<'a> Fingerprints<'a> {
         *h.finalize().as_bytes()
     }
 
-    /// The fingerprint of `r` in this build.
-    fn now(&self, r: &Read<usize>) -> Key {
+    /// The fingerprint of `r` in this build, its document (if any) at `doc`.
+    fn now<D>(&self, r: &Read<D>, doc: impl Fn(&D) -> Option<usize>) -> Option<Key> {
         let docs = &self.site.docs;
         let urls = |list: &mut dyn Iterator<Item = usize>| {
             let mut h = Parts::new();
@@ -184,38 +209,41 @@ impl<'a> Fingerprints<'a> {
             }
             h.key()
         };
-        match r {
-            Read::Meta(i) => self.meta[*i],
-            Read::Body(i) => self.body[*i],
-            Read::Around(i) => self.around[*i],
-            Read::Kind(k) => urls(&mut (0..docs.len()).filter(|&i| docs[i].kind == *k)),
-            Read::Group(facet, slug) => match facet.groups(self.site).get(slug) {
-                Some(g) => urls(&mut g.docs.iter().copied()),
+        let group = |facet: &Facet, slug: &str| {
+            self.named[usize::from(*facet == Facet::Organisations)].get(slug).zip(facet.groups(self.site).get(slug))
+        };
+        Some(match r {
+            Read::Meta(d) => self.meta[doc(d)?],
+            Read::Body(d) => self.body[doc(d)?],
+            Read::Around(d) => self.around[doc(d)?],
+            Read::Kind(k) => {
+                let at = Kind::ALL.iter().position(|x| x == k).unwrap_or(0);
+                *self.kinds[at].get_or_init(|| urls(&mut (0..docs.len()).filter(|&i| docs[i].kind == *k)))
+            }
+            Read::Group(facet, slug) => match group(facet, slug) {
+                Some(((_, members), g)) => *members.get_or_init(|| urls(&mut g.docs.iter().copied())),
                 None => [0; 32],
             },
-            Read::All => urls(&mut (0..docs.len())),
+            Read::All => *self.all.get_or_init(|| urls(&mut (0..docs.len()))),
             Read::Groups => self.groups,
-            Read::Name(facet, slug) => match facet.groups(self.site).get(slug) {
-                Some(g) => Parts::new().add(g.name.as_bytes()).add(g.url.as_bytes()).key(),
-                None => [0; 32],
-            },
+            Read::Name(facet, slug) => group(facet, slug).map_or([0; 32], |((name, _), _)| *name),
             Read::Template(name) => self.templates.get(name).copied().unwrap_or([0; 32]),
-        }
+        })
     }
 
     /// What `make` read, by name, with the fingerprints of this build.
     pub fn trace(&self, reads: Vec<Read<usize>>, page: bytes::Bytes) -> Trace {
         let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
-        let reads = reads.into_iter().filter_map(|r| Some((r.map_doc(|i| Some(url(*i)))?, self.now(&r)))).collect();
+        let reads = reads
+            .into_iter()
+            .filter_map(|r| Some((r.map_doc(|i| Some(url(*i)))?, self.now(&r, |i| Some(*i))?)))
+            .collect();
         Trace { reads, page }
     }
 
     /// Whether every piece `trace` read is as it was.
     pub fn holds(&self, trace: &Trace) -> bool {
-        trace.reads.iter().all(|(r, key)| {
-            let now = r.map_doc(|url| self.index.get(&**url).copied());
-            now.is_some_and(|r| self.now(&r) == *key)
-        })
+        trace.reads.iter().all(|(r, key)| self.now(r, |url| self.index.get(&**url).copied()) == Some(*key))
     }
 }
 
