@@ -293,7 +293,9 @@ pub fn az_groups(mut rows: Vec<Value>) -> Value {
             .into_iter()
             .map(|(letter, docs)| {
                 let anchor = format!("bogstav-{}", crate::slug::slugify(&letter));
-                json!({ "letter": letter, "anchor": anchor, "docs": docs })
+                let mut group = json!({ "letter": letter, "anchor": anchor });
+                group["docs"] = Value::Array(docs);
+                group
             })
             .collect(),
     )

@@ -549,7 +549,7 @@ impl<'a> Views<'a> {
         trace::read(Read::Meta(i));
         trace::read(Read::Around(i));
         let rel = &self.site.relations;
-        let link = |j: &usize| self.link(*j).clone();
+        let link = |j: &usize| self.link(*j);
         let links = |v: &[usize]| v.iter().map(link).collect::<Vec<_>>();
         let fm = &d.fm;
         let tags: Vec<Value> = fm
@@ -562,7 +562,19 @@ impl<'a> Views<'a> {
             })
             .map(|t| json!({ "name": t.name, "url": t.url }))
             .collect();
-        json!({
+        let toc: Vec<Value> = r
+            .toc
+            .iter()
+            .map(|h| {
+                let incoming = self.graph.heading_links[i]
+                    .get(&h.id)
+                    .map(|s| s.iter().map(link).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
+            })
+            .collect();
+        let backlinks = all.map_or_else(Vec::new, |all| self.backlinks(i, all));
+        let mut view = json!({
             "id": d.id, "title": fm.title, "summary": fm.summary, "url": d.url,
             "kind": d.kind.name(), "kind_label": self.label(&d.kind.label_key()),
             "version": fm.version,
@@ -578,13 +590,7 @@ impl<'a> Views<'a> {
             "approvals": fm.approvals.iter().map(|a| json!({
                 "body": a.body, "date": a.date.map(|x| date_view(x, &self.lang)), "note": a.note,
             })).collect::<Vec<_>>(),
-            "tags": tags,
             "content": &*r.html,
-            "toc": r.toc.iter().map(|h| {
-                let incoming = self.graph.heading_links[i].get(&h.id).map(|s| s.iter().map(link).collect::<Vec<_>>()).unwrap_or_default();
-                json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
-            }).collect::<Vec<_>>(),
-            "backlinks": all.map_or_else(Vec::new, |all| self.backlinks(i, all)),
             "state": self.state(d.fm.status, d.fm.effective, d.fm.expires),
             "last_changed": self.versions.history[i].last_changed.map(|x| date_view(x, &self.lang)),
             "history_url": self.history_url(i),
@@ -595,7 +601,12 @@ impl<'a> Views<'a> {
             "related": links(&rel.related[i]),
             "supersedes": rel.supersedes[i].as_ref().map(link),
             "superseded_by": links(&rel.superseded_by[i]),
-        })
+        });
+        // Moved in: `json!` would copy them.
+        view["tags"] = Value::Array(tags);
+        view["toc"] = Value::Array(toc);
+        view["backlinks"] = Value::Array(backlinks);
+        view
     }
 
     /// What a page shows of a link to document `j`.
@@ -622,10 +633,9 @@ impl<'a> Views<'a> {
         trace::read(Read::Kind(kind));
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
-        let listing = json!({
-            "title": self.label(&format!("{}_plural", kind.label_key())),
-            "intro": "", "kind": kind.name(), "docs": self.sorted_rows(docs),
-        });
+        let mut listing =
+            json!({ "title": self.label(&format!("{}_plural", kind.label_key())), "intro": "", "kind": kind.name() });
+        listing["docs"] = self.sorted_rows(docs);
         put(&mut ctx, "listing", listing);
         self.render("listing.html", ctx, &url)
     }
@@ -653,10 +663,9 @@ impl<'a> Views<'a> {
         let crumbs = vec![self.home_crumb(), self.crumb(&self.label(facet.name()), &facet.index_url())];
         let mut ctx = self.base(&group.url, crumbs);
         ctx.insert("facet", &self.facet_view(facet));
-        let listing = json!({
-            "title": format!("{} {}", self.label(facet.title_prefix_key()), group.name),
-            "intro": "", "kind": "", "docs": self.sorted_rows(group.docs.iter().copied()),
-        });
+        let title = format!("{} {}", self.label(facet.title_prefix_key()), group.name);
+        let mut listing = json!({ "title": title, "intro": "", "kind": "" });
+        listing["docs"] = self.sorted_rows(group.docs.iter().copied());
         put(&mut ctx, "listing", listing);
         self.render("group.html", ctx, &group.url)
     }
