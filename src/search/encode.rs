@@ -120,8 +120,10 @@ pub fn push_string(out: &mut String, s: &str) {
             // Two-byte characters (Danish letters among them) in one go.
             0xc2..=0xdf if i + 1 < b.len() => {
                 let u = (usize::from(x & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
-                let esc = [b'\\', b'u', b'0', HEX[u >> 8], HEX[(u >> 4) & 15], HEX[u & 15]];
-                out.push_str(std::str::from_utf8(&esc).unwrap_or_default());
+                out.push_str("\\u0");
+                for d in [HEX[u >> 8], HEX[(u >> 4) & 15], HEX[u & 15]] {
+                    out.push(char::from(d));
+                }
                 i += 1;
             }
             _ => {
