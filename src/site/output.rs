@@ -93,6 +93,11 @@ fn checked(rel: &str) -> Result<&str, OutputError> {
 
 /// Write `set` into `out`, touching only what changed.
 pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
+    if !out.exists()
+        && let Some(name) = out.file_name()
+    {
+        return write_new(out, name, set);
+    }
     let manifest_path = out.join(MANIFEST);
     let previous: BTreeSet<String> = match std::fs::read_to_string(&manifest_path) {
         Ok(text) => text.lines().filter(|l| checked(l).is_ok()).map(str::to_owned).collect(),
@@ -167,6 +172,40 @@ pub fn write(out: &Path, set: &OutputSet) -> Result<WriteStats, OutputError> {
         write_atomic(out, &manifest_path, manifest.as_bytes())?;
     }
     Ok(stats)
+}
+
+/// The first write into `out` (which does not exist): the whole site is
+/// written into a staging folder beside it, which then becomes `out` in one
+/// rename. A failed write removes the staging folder, leaving no `out`.
+fn write_new(out: &Path, name: &std::ffi::OsStr, set: &OutputSet) -> Result<WriteStats, OutputError> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_err(out))?;
+    let staging = parent.join(format!(".{}.pactum-staging", name.to_string_lossy()));
+    // Left by a write that was interrupted: the name is pactum's own.
+    let _ = std::fs::remove_dir_all(&staging);
+    let files: Vec<(&str, &[u8])> =
+        set.iter().map(|(rel, bytes)| Ok((checked(rel)?, &bytes[..]))).collect::<Result<_, OutputError>>()?;
+    let written = (|| {
+        let folders: BTreeSet<&str> =
+            files.iter().filter_map(|(rel, _)| rel.rsplit_once('/').map(|(d, _)| d)).collect();
+        std::fs::create_dir(&staging).map_err(io_err(out))?;
+        for folder in folders {
+            std::fs::create_dir_all(staging.join(folder)).map_err(io_err(&out.join(folder)))?;
+        }
+        // Every file is written (on all cores); the order of `set` decides which error is reported.
+        let results: Vec<Result<(), OutputError>> = files
+            .par_iter()
+            .map(|(rel, bytes)| std::fs::write(staging.join(rel), bytes).map_err(io_err(&out.join(rel))))
+            .collect();
+        results.into_iter().collect::<Result<(), _>>()?;
+        let manifest: String = set.keys().map(|k| format!("{k}\n")).collect();
+        std::fs::write(staging.join(MANIFEST), manifest).map_err(io_err(&out.join(MANIFEST)))?;
+        std::fs::rename(&staging, out).map_err(io_err(out))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    written.map(|()| WriteStats { written: set.len(), ..WriteStats::default() })
 }
 
 /// Whether the file at `path` holds `bytes` already (its length is checked first).
@@ -269,6 +308,30 @@ mod tests {
         names.sort();
         assert_eq!(names, [MANIFEST, "a.html", "b"], "a temp file was left behind");
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "a.html\nb\n");
+    }
+
+    #[test]
+    fn a_first_write_makes_the_folder_whole_or_not_at_all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site").join("public");
+        let s = write(&out, &set(&[("index.html", "a"), ("x/y/index.html", "b")])).unwrap();
+        assert_eq!(s, WriteStats { written: 2, unchanged: 0, removed: 0 });
+        assert_eq!(std::fs::read_to_string(out.join("x/y/index.html")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "index.html\nx/y/index.html\n");
+        let names = |dir: &Path| {
+            let mut n: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names(&tmp.path().join("site")), ["public"], "the staging folder was left behind");
+        // `b/c.html` cannot be made while `b` is a file: nothing is left, and the error names the file.
+        let other = tmp.path().join("site").join("other");
+        let err = write(&other, &set(&[("a.html", "1"), ("b", "2"), ("b/c.html", "3")])).unwrap_err();
+        assert!(err.to_string().contains("other/b"), "{err}");
+        assert_eq!(names(&tmp.path().join("site")), ["public"], "a half-written folder was left behind");
+        // The next write into the same folder compares and stages file by file.
+        let s = write(&out, &set(&[("index.html", "a"), ("x/y/index.html", "c")])).unwrap();
+        assert_eq!(s, WriteStats { written: 1, unchanged: 1, removed: 0 });
     }
 
     #[test]
