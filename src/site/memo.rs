@@ -52,25 +52,71 @@ pub const OWN: [&str; 16] = [
     "diff",
 ];
 
-/// Hash the named variables of `ctx`, through a buffer: serde writes many
-/// small pieces, blake3 prefers large ones. Writing into a hasher cannot
-/// fail, and a value that cannot be serialised could not be rendered either.
+/// Hash the named variables of `ctx`, through a buffer: blake3 prefers
+/// large pieces. Writing into a hasher cannot fail.
 fn hash_vars(h: &mut blake3::Hasher, names: &[&str], ctx: &tera::Context) {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, h);
     for name in names {
+        bytes(&mut w, name.as_bytes());
         match ctx.get(name) {
-            Some(value) => {
-                let _ = std::io::Write::write_all(&mut w, name.as_bytes());
-                let _ = std::io::Write::write_all(&mut w, b"=");
-                let _ = serde_json::to_writer(&mut w, value);
-                let _ = std::io::Write::write_all(&mut w, b"\n");
-            }
-            None => {
-                let _ = std::io::Write::write_all(&mut w, b"\n");
-            }
+            Some(value) => hash_value(&mut w, value),
+            None => put(&mut w, b"-"),
         }
     }
     let _ = std::io::Write::flush(&mut w);
+}
+
+fn put(w: &mut impl std::io::Write, b: &[u8]) {
+    let _ = w.write_all(b);
+}
+
+/// Length-prefixed bytes.
+fn bytes(w: &mut impl std::io::Write, b: &[u8]) {
+    put(w, &(b.len() as u64).to_le_bytes());
+    put(w, b);
+}
+
+/// A template value as bytes no other value gives: a tag per kind, lengths
+/// before strings and lists (cheaper than JSON, which escapes every string).
+fn hash_value(w: &mut impl std::io::Write, v: &serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Null => put(w, b"n"),
+        Value::Bool(b) => put(w, if *b { b"t" } else { b"f" }),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => {
+                put(w, b"u");
+                put(w, &u.to_le_bytes());
+            }
+            (None, Some(i)) => {
+                put(w, b"i");
+                put(w, &i.to_le_bytes());
+            }
+            _ => {
+                put(w, b"d");
+                put(w, &n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+        },
+        Value::String(s) => {
+            put(w, b"s");
+            bytes(w, s.as_bytes());
+        }
+        Value::Array(items) => {
+            put(w, b"[");
+            put(w, &(items.len() as u64).to_le_bytes());
+            for item in items {
+                hash_value(w, item);
+            }
+        }
+        Value::Object(fields) => {
+            put(w, b"{");
+            put(w, &(fields.len() as u64).to_le_bytes());
+            for (k, item) in fields {
+                bytes(w, k.as_bytes());
+                hash_value(w, item);
+            }
+        }
+    }
 }
 
 /// Everything a `serve` process keeps between builds.
@@ -161,5 +207,40 @@ impl BuildMemo {
     pub fn body_key(salt: &blake3::Hash, page_url: &str, rel: &std::path::Path, content: &Key) -> Key {
         let rel = rel.as_os_str().as_encoded_bytes();
         crate::memo::Parts::new().add(salt.as_bytes()).add(page_url.as_bytes()).add(rel).add(content).key()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(v: serde_json::Value) -> Key {
+        let mut ctx = tera::Context::new();
+        ctx.insert("doc", &v);
+        BuildMemo::page_key(&blake3::hash(b"salt"), "t.html", &[0; 32], &ctx)
+    }
+
+    #[test]
+    fn values_that_differ_give_different_page_keys() {
+        let values = [
+            json!(["ab", "c"]),
+            json!(["a", "bc"]),
+            json!({ "a": 1 }),
+            json!({ "a": "1" }),
+            json!({ "a": 1.5 }),
+            json!({ "a": -1 }),
+            json!({ "a": null }),
+            json!({ "a": false }),
+            json!({ "a": [] }),
+            json!({ "a": {} }),
+            json!({ "a": [[]] }),
+            json!({ "ab": 1 }),
+            json!([{ "a": "b" }, "c"]),
+            json!([{ "a": "bc" }]),
+        ];
+        let keys: std::collections::BTreeSet<Key> = values.iter().cloned().map(key).collect();
+        assert_eq!(keys.len(), values.len());
+        assert_eq!(key(json!({ "a": [1, "x"] })), key(json!({ "a": [1, "x"] })));
     }
 }
