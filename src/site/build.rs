@@ -189,7 +189,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     };
     // Only templates that call `relation_graph()` depend on every title and link;
     // the whole-site graph is made only for them.
-    let uses_graph = layouts.values().any(|b| b.windows(14).any(|w| w == b"relation_graph"));
+    let uses_graph = layouts.values().any(|b| super::layout_deps::calls_relation_graph(b));
     let mut with_graph = None;
     let graph_hash = uses_graph.then(|| register_graph(with_graph.insert(Tera::clone(&tera)), &site, &graph));
     let tera = with_graph.as_ref().unwrap_or(&tera);

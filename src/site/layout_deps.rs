@@ -19,7 +19,7 @@ pub fn template_keys(tera: &Tera, layouts: &assets::Files, graph: Option<&blake3
             let mut uses_graph = false;
             for file in &files {
                 let bytes = layouts.get(file.as_str()).map_or(&[][..], Vec::as_slice);
-                uses_graph |= bytes.windows(14).any(|w| w == b"relation_graph");
+                uses_graph |= calls_relation_graph(bytes);
                 h.add(file.as_bytes()).add(bytes);
             }
             if let Some(graph) = graph.filter(|_| uses_graph) {
@@ -28,6 +28,12 @@ pub fn template_keys(tera: &Tera, layouts: &assets::Files, graph: Option<&blake3
             (name.to_string(), h.key())
         })
         .collect()
+}
+
+/// Whether a layout file calls `relation_graph()` (read from its text, so a
+/// mention in a comment counts too).
+pub fn calls_relation_graph(bytes: &[u8]) -> bool {
+    bytes.windows(14).any(|w| w == b"relation_graph")
 }
 
 /// The layout files `name` is made of, itself included.

@@ -621,10 +621,14 @@ impl<'a> Views<'a> {
         self.row_values[j].get_or_init(|| json!(self.rows[j]))
     }
 
-    fn sorted_rows(&self, docs: impl Iterator<Item = usize>) -> Value {
+    /// The `listing` variable: a title, the kind (empty for mixed kinds) and
+    /// the rows of `docs` in A–Z order (moved in: `json!` would copy them).
+    fn listing_value(&self, title: String, kind: &str, docs: impl Iterator<Item = usize>) -> Value {
         let mut docs: Vec<usize> = docs.collect();
         docs.sort_by_key(|&i| self.row_rank[i]);
-        Value::Array(docs.into_iter().map(|i| self.row(i).clone()).collect())
+        let mut listing = json!({ "title": title, "intro": "", "kind": kind });
+        listing["docs"] = Value::Array(docs.into_iter().map(|i| self.row(i).clone()).collect());
+        listing
     }
 
     /// The listing page of one kind.
@@ -633,10 +637,11 @@ impl<'a> Views<'a> {
         trace::read(Read::Kind(kind));
         let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
-        let mut listing =
-            json!({ "title": self.label(&format!("{}_plural", kind.label_key())), "intro": "", "kind": kind.name() });
-        listing["docs"] = self.sorted_rows(docs);
-        put(&mut ctx, "listing", listing);
+        put(
+            &mut ctx,
+            "listing",
+            self.listing_value(self.label(&format!("{}_plural", kind.label_key())), kind.name(), docs),
+        );
         self.render("listing.html", ctx, &url)
     }
 
@@ -664,9 +669,7 @@ impl<'a> Views<'a> {
         let mut ctx = self.base(&group.url, crumbs);
         ctx.insert("facet", &self.facet_view(facet));
         let title = format!("{} {}", self.label(facet.title_prefix_key()), group.name);
-        let mut listing = json!({ "title": title, "intro": "", "kind": "" });
-        listing["docs"] = self.sorted_rows(group.docs.iter().copied());
-        put(&mut ctx, "listing", listing);
+        put(&mut ctx, "listing", self.listing_value(title, "", group.docs.iter().copied()));
         self.render("group.html", ctx, &group.url)
     }
 

@@ -52,19 +52,19 @@ pub enum Read<D> {
 }
 
 impl<D> Read<D> {
-    /// The same read with its document named by `name` (`None` if it has no name now).
-    fn map_doc<E>(&self, name: impl FnOnce(&D) -> Option<E>) -> Option<Read<E>> {
-        Some(match self {
-            Read::Meta(d) => Read::Meta(name(d)?),
-            Read::Body(d) => Read::Body(name(d)?),
-            Read::Around(d) => Read::Around(name(d)?),
+    /// The same read with its document named by `name`.
+    fn map_doc<E>(&self, name: impl FnOnce(&D) -> E) -> Read<E> {
+        match self {
+            Read::Meta(d) => Read::Meta(name(d)),
+            Read::Body(d) => Read::Body(name(d)),
+            Read::Around(d) => Read::Around(name(d)),
             Read::Kind(k) => Read::Kind(*k),
             Read::Group(f, s) => Read::Group(*f, s.clone()),
             Read::All => Read::All,
             Read::Groups => Read::Groups,
             Read::Name(f, s) => Read::Name(*f, s.clone()),
             Read::Template(t) => Read::Template(t.clone()),
-        })
+        }
     }
 }
 
@@ -234,10 +234,8 @@ impl<'a> Fingerprints<'a> {
     /// What `make` read, by name, with the fingerprints of this build.
     pub fn trace(&self, reads: Vec<Read<usize>>, page: bytes::Bytes) -> Trace {
         let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
-        let reads = reads
-            .into_iter()
-            .filter_map(|r| Some((r.map_doc(|i| Some(url(*i)))?, self.now(&r, |i| Some(*i))?)))
-            .collect();
+        let reads =
+            reads.into_iter().filter_map(|r| Some((r.map_doc(|i| url(*i)), self.now(&r, |i| Some(*i))?))).collect();
         Trace { reads, page }
     }
 
