@@ -82,6 +82,24 @@ fn report(built: &pactum::site::Built) -> Vec<String> {
     built.diags.iter().map(ToString::to_string).collect()
 }
 
+/// The pages of a build: every HTML file but the search index's, with the search page.
+fn pages(built: &pactum::site::Built) -> usize {
+    built
+        .output
+        .keys()
+        .filter(|k| k.ends_with(".html") && !k.starts_with("soeg/") || k.as_str() == "soeg/index.html")
+        .count()
+}
+
+/// The minimal fixture and its first build with `memo` (which must succeed).
+fn minimal_built(memo: &Arc<BuildMemo>) -> (SiteTest, pactum::site::Built) {
+    let site = SiteTest::fixture("minimal");
+    let first = site.build_with(|o| o.memo = Some(Arc::clone(memo)));
+    memo.finish_build(true);
+    assert!(!first.has_errors(), "{:?}", report(&first));
+    (site, first)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
@@ -142,24 +160,16 @@ fn a_rebuild_without_changes_reuses_every_page() {
     memo.finish_build(true);
     let again = site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
     let reused = memo.finish_build(true);
-    let pages = first
-        .output
-        .keys()
-        .filter(|k| k.ends_with(".html") && !k.starts_with("soeg/") || k.as_str() == "soeg/index.html")
-        .count();
     assert_eq!(again.output, first.output);
-    assert_eq!(reused.traces, pages, "pages made again although nothing they read changed");
+    assert_eq!(reused.traces, pages(&first), "pages made again although nothing they read changed");
     assert!(reused.bodies >= first.documents, "bodies rendered again although nothing changed: {reused:?}");
 }
 
 #[test]
 fn a_title_change_reaches_the_bodies_that_show_the_title_and_only_those() {
-    let site = SiteTest::fixture("minimal");
     let memo = Arc::new(BuildMemo::default());
     let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
-    let first = with_memo(&site);
-    memo.finish_build(true);
-    assert!(!first.has_errors(), "{:?}", report(&first));
+    let (site, first) = minimal_built(&memo);
     // bilag.md shows hoved's title through `[[hoved]]`.
     let hoved = site.root().join("content/aftaler/hoved.md");
     let text = std::fs::read_to_string(&hoved).unwrap();
@@ -178,12 +188,9 @@ fn a_title_change_reaches_the_bodies_that_show_the_title_and_only_those() {
 
 #[test]
 fn adding_a_document_renders_again_only_what_it_changes() {
-    let site = SiteTest::fixture("minimal");
     let memo = Arc::new(BuildMemo::default());
     let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
-    let first = with_memo(&site);
-    memo.finish_build(true);
-    assert!(!first.has_errors(), "{:?}", report(&first));
+    let (site, first) = minimal_built(&memo);
     // A link to a document that does not exist yet: the build fails...
     let video = site.root().join("content/vejledninger/video.md");
     let text = std::fs::read_to_string(&video).unwrap();
@@ -219,18 +226,9 @@ fn adding_a_document_renders_again_only_what_it_changes() {
 
 #[test]
 fn a_layout_edit_renders_again_only_the_pages_made_with_that_layout() {
-    let site = SiteTest::fixture("minimal");
     let memo = Arc::new(BuildMemo::default());
     let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
-    let first = with_memo(&site);
-    memo.finish_build(true);
-    assert!(!first.has_errors(), "{:?}", report(&first));
-    let pages = |b: &pactum::site::Built| {
-        b.output
-            .keys()
-            .filter(|k| k.ends_with(".html") && !k.starts_with("soeg/") || k.as_str() == "soeg/index.html")
-            .count()
-    };
+    let (site, _) = minimal_built(&memo);
     // The site's own checklist layout: the default one with a line more.
     let default = std::fs::read_to_string(repo().join("layouts/checklist.html")).unwrap();
     let own = default.replace("{% block doc_tools %}", "{% block doc_tools %}\n<p class=\"own\">Egen tjekliste</p>");
