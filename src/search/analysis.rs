@@ -52,10 +52,24 @@ pub type File = (String, bytes::Bytes);
 pub struct Analysis {
     /// Every term of every document, sorted.
     pub terms: Vec<String>,
-    /// In document order.
-    pub docs: Vec<DocTerms>,
+    /// In document order. Their term ids are indexes into `terms` through
+    /// [`Analysis::term`].
+    pub docs: Vec<Arc<DocTerms>>,
+    /// The index into `terms` of each term id of `docs`; empty when the ids
+    /// are those indexes. A rebuild in `pactum serve` keeps the ids of the
+    /// table it remembers, so the documents it did not analyse again are
+    /// not renumbered.
+    pub rank: Vec<u32>,
     /// Each document's fragment file: `(path under soeg/, bytes)`.
     pub fragments: Vec<File>,
+}
+
+impl Analysis {
+    /// The index into [`Analysis::terms`] of the term id `t` of a document.
+    #[inline]
+    pub fn term(&self, t: u32) -> u32 {
+        if self.rank.is_empty() { t } else { self.rank[t as usize] }
+    }
 }
 
 /// Documents analysed by earlier builds of one process (`pactum serve`), so
@@ -64,7 +78,7 @@ pub struct Analysis {
 #[derive(Default)]
 pub struct Remembered {
     table: Mutex<Table>,
-    docs: Memo<Arc<(DocTerms, File)>>,
+    docs: Memo<(Arc<DocTerms>, File)>,
     /// The full-text index of the last build, for [`super::regroup`].
     pub last: Mutex<super::regroup::Last>,
 }
@@ -97,7 +111,7 @@ impl Table {
 /// A document as the parallel pass left it.
 enum Pass {
     /// Remembered, with ids of the remembered table.
-    Known(Arc<(DocTerms, File)>),
+    Known((Arc<DocTerms>, File)),
     /// Analysed now by the analyzer of slot `.0`, with its ids; `.3` is the key to remember it by.
     New(usize, DocTerms, File, Option<Key>),
 }
@@ -134,8 +148,8 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
         .into_iter()
         .map(|p| match (p, memory) {
             (Pass::New(slot, terms, file, Some(key)), Some((m, _))) => {
-                let known = Arc::new((terms.renumbered(&to_table[slot]), file));
-                m.docs.put(key, Arc::clone(&known));
+                let known = (Arc::new(terms.renumbered(&to_table[slot])), file);
+                m.docs.put(key, known.clone());
                 Pass::Known(known)
             }
             (p, _) => p,
@@ -155,21 +169,29 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
     }
     let mut order: Vec<u32> = (0..used.len() as u32).filter(|&t| used[t as usize]).collect();
     order.par_sort_unstable_by(|a, b| table.terms[*a as usize].cmp(&table.terms[*b as usize]));
-    let mut rank = vec![0u32; used.len()];
+    let mut rank = vec![u32::MAX; used.len()];
     for (r, t) in order.iter().enumerate() {
         rank[*t as usize] = r as u32;
     }
     let terms: Vec<String> = order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
     drop(remembered);
-    let slot_rank: Vec<Vec<u32>> = to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect();
+    // With memory the documents keep the remembered table's ids and `rank`
+    // numbers them; without, each is renumbered from its analyzer's ids.
+    let keep = memory.is_some();
+    let maps: Vec<Vec<u32>> = if keep {
+        to_table
+    } else {
+        to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect()
+    };
     let (docs, fragments) = passed
         .into_par_iter()
         .map(|p| match p {
-            Pass::Known(k) => (k.0.renumbered(&rank), k.1.clone()),
-            Pass::New(slot, terms, file, _) => (terms.renumbered(&slot_rank[slot]), file),
+            Pass::Known(k) => k,
+            Pass::New(slot, terms, file, _) => (Arc::new(terms.renumbered(&maps[slot])), file),
         })
         .unzip();
-    Analysis { terms, docs, fragments }
+    let rank = if keep { rank } else { Vec::new() };
+    Analysis { terms, docs, rank, fragments }
 }
 
 /// Per-thread state: the analyzer, and a weight per term id for the section at hand.

@@ -444,7 +444,7 @@ fn group_postings(analysis: &Analysis) -> (Vec<Posting>, Vec<usize>) {
             || vec![0usize; nterms],
             |mut c, d| {
                 for p in &d.full {
-                    c[p.0 as usize] += 1;
+                    c[analysis.term(p.0) as usize] += 1;
                 }
                 c
             },
@@ -483,7 +483,7 @@ fn group_postings(analysis: &Analysis) -> (Vec<Posting>, Vec<usize>) {
         let mut fill: Vec<usize> = starts[lo..hi].iter().map(|s| s - base).collect();
         for (doc, d) in analysis.docs.iter().enumerate() {
             for &(t, sec, imp) in &d.full {
-                let t = t as usize;
+                let t = analysis.term(t) as usize;
                 if t >= lo && t < hi {
                     let at = &mut fill[t - lo];
                     out[*at] = Posting { doc: doc as u32, sec, imp };
@@ -671,6 +671,7 @@ mod tests {
     use crate::content::{Kind, Status};
     use crate::search::Sec;
     use crate::search::analysis::DocTerms;
+    use std::sync::Arc;
 
     #[test]
     fn chunk_entries_are_written_as_serde_json_writes_them() {
@@ -705,7 +706,7 @@ mod tests {
 
     #[test]
     fn postings_are_grouped_by_term_in_document_order() {
-        let doc = |full: Vec<(u32, u16, u8)>| DocTerms { full, quick: Vec::new(), title_terms: 0 };
+        let doc = |full: Vec<(u32, u16, u8)>| Arc::new(DocTerms { full, quick: Vec::new(), title_terms: 0 });
         let analysis = Analysis {
             terms: ["a", "b", "c", "d"].map(String::from).to_vec(),
             docs: vec![
@@ -713,6 +714,7 @@ mod tests {
                 doc(vec![]),
                 doc(vec![(3, 0, 2), (2, 0, 3), (0, 4, 9)]),
             ],
+            rank: Vec::new(),
             fragments: Vec::new(),
         };
         let (postings, starts) = group_postings(&analysis);

@@ -79,7 +79,7 @@ impl Quick {
         let mut starts = vec![0usize; analysis.terms.len() + 1];
         for d in &analysis.docs {
             for p in &d.quick {
-                starts[p.0 as usize + 1] += 1;
+                starts[analysis.term(p.0) as usize + 1] += 1;
             }
         }
         for i in 1..starts.len() {
@@ -89,7 +89,7 @@ impl Quick {
         let mut flat = vec![(0u32, 0u32); *starts.last().unwrap_or(&0)];
         for (doc, d) in analysis.docs.iter().enumerate() {
             for &(t, code) in &d.quick {
-                let at = &mut fill[t as usize];
+                let at = &mut fill[analysis.term(t) as usize];
                 flat[*at] = (doc as u32, code);
                 *at += 1;
             }

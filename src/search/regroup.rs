@@ -72,7 +72,7 @@ impl Memory<'_> {
         let mut fresh: HashMap<u32, Vec<Posting>> = HashMap::new();
         for (doc, d) in analysis.docs.iter().enumerate().filter(|(doc, _)| changed[*doc]) {
             for &(t, sec, imp) in &d.full {
-                fresh.entry(t).or_default().push(Posting { doc: doc as u32, sec, imp });
+                fresh.entry(analysis.term(t)).or_default().push(Posting { doc: doc as u32, sec, imp });
             }
         }
         // Per term: its place in the last build, and whether its postings are as they were.
