@@ -178,11 +178,8 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
     // With memory the documents keep the remembered table's ids and `rank`
     // numbers them; without, each is renumbered from its analyzer's ids.
     let keep = memory.is_some();
-    let maps: Vec<Vec<u32>> = if keep {
-        to_table
-    } else {
-        to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect()
-    };
+    let maps: Vec<Vec<u32>> =
+        if keep { to_table } else { to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect() };
     let (docs, fragments) = passed
         .into_par_iter()
         .map(|p| match p {

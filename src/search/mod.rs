@@ -167,7 +167,7 @@ pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::
     out.extend(files.into_iter().chain(analysis.fragments).map(|(p, b)| (format!("{FOLDER}/{p}"), b)));
     if let (Some(last), Some(left), Some((_, keys))) = (last.as_deref_mut(), leftover, memory) {
         // The next build takes the grouped postings; this index keeps its files only.
-        *last = regroup::Last::new(keys.to_vec(), &mut full, left);
+        *last = regroup::Last::new(keys.to_vec(), analysis.docs, &mut full, left);
     }
     Index { quick, full, files: out }
 }

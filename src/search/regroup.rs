@@ -1,27 +1,32 @@
 //! The full-text index of a rebuild made from the last one (`pactum serve`):
-//! only the postings of terms that a changed document has (or had) are
-//! grouped again, and only shards and doc chunks whose content changed are
-//! encoded again. The result is the same as a build from scratch; the memo
-//! tests (`tests/memo.rs`) compare the two after random edits.
+//! only the postings of terms whose postings in a changed document differ
+//! from the last build's are grouped again, and only shards and doc chunks
+//! whose content changed are encoded again. The result is the same as a
+//! build from scratch; the memo tests (`tests/memo.rs`) compare the two after
+//! random edits.
 //!
 //! A document's postings depend on nothing but the document (impacts are
-//! normalised to a fixed length), so a term none of the changed documents
-//! has or had keeps its postings, as long as every other document kept its
-//! place. When documents are added, removed or move, everything is grouped
-//! again.
+//! normalised to a fixed section length), so a term keeps its postings when
+//! every changed document has the same postings for it as before (an edit
+//! to one section leaves the terms of the others as they were), as long as
+//! every other document kept its place. When documents are added, removed or
+//! move, everything is grouped again.
 
-use super::analysis::Analysis;
+use super::analysis::{Analysis, DocTerms};
 use super::fulltext::{FullText, Leftover, Posting};
 use crate::memo::Key;
 use bytes::Bytes;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// What one build of the index leaves for the next.
 #[derive(Default)]
 pub struct Last {
     /// The analysis key of each document, in order.
     keys: Vec<Key>,
+    /// The analysis of each document, with the remembered table's term ids.
+    docs: Vec<Arc<DocTerms>>,
     terms: Vec<String>,
     starts: Vec<usize>,
     postings: Vec<Posting>,
@@ -63,17 +68,33 @@ impl Memory<'_> {
         let changed = self.changed()?;
         let last = self.last;
         let last_postings = |j: usize| &last.postings[last.starts[j]..last.starts[j + 1]];
-        // Terms whose postings in the last build had a changed document.
-        let was_dirty: Vec<bool> = (0..last.terms.len())
-            .into_par_iter()
-            .map(|j| last_postings(j).iter().any(|p| changed[p.doc as usize]))
-            .collect();
-        // The changed documents' postings now, by term.
-        let mut fresh: HashMap<u32, Vec<Posting>> = HashMap::new();
-        for (doc, d) in analysis.docs.iter().enumerate().filter(|(doc, _)| changed[*doc]) {
-            for &(t, sec, imp) in &d.full {
-                fresh.entry(analysis.term(t)).or_default().push(Posting { doc: doc as u32, sec, imp });
+        // The changed documents' postings in the last build and now, by term
+        // id (ids of the remembered table, the same in both builds).
+        let by_id = |docs: &[Arc<DocTerms>]| {
+            let mut m: HashMap<u32, Vec<Posting>> = HashMap::new();
+            for (doc, d) in docs.iter().enumerate().filter(|(doc, _)| changed[*doc]) {
+                for &(t, sec, imp) in &d.full {
+                    m.entry(t).or_default().push(Posting { doc: doc as u32, sec, imp });
+                }
             }
+            m
+        };
+        let (then, now) = (by_id(&last.docs), by_id(&analysis.docs));
+        // Terms (by index in `analysis.terms`) whose postings in changed
+        // documents differ from the last build's, and those postings now.
+        let mut dirty: HashSet<u32> = then
+            .iter()
+            .filter(|(t, list)| now.get(t) != Some(list))
+            .map(|(t, _)| analysis.term(*t))
+            .filter(|t| *t != u32::MAX)
+            .collect();
+        let mut fresh: HashMap<u32, Vec<Posting>> = HashMap::with_capacity(now.len());
+        for (t, list) in now {
+            let term = analysis.term(t);
+            if then.get(&t) != Some(&list) {
+                dirty.insert(term);
+            }
+            fresh.insert(term, list);
         }
         // Per term: its place in the last build, and whether its postings are as they were.
         let mut plan: Vec<(Option<usize>, bool)> = Vec::with_capacity(analysis.terms.len());
@@ -83,8 +104,7 @@ impl Memory<'_> {
                 j += 1;
             }
             let before = (j < last.terms.len() && last.terms[j] == *term).then_some(j);
-            let clean = before.is_some_and(|j| !was_dirty[j]) && !fresh.contains_key(&(t as u32));
-            plan.push((before, clean));
+            plan.push((before, before.is_some() && !dirty.contains(&(t as u32))));
         }
         // Each term's postings: the last build's, or those of unchanged documents merged with the fresh ones.
         let kept = |before: Option<usize>| before.map_or(&[][..], last_postings);
@@ -174,12 +194,13 @@ fn merge<'p>(mut a: impl Iterator<Item = &'p Posting>, b: &[Posting], out: &mut 
 
 impl Last {
     /// What this build leaves for the next one: the documents' analysis
-    /// keys, the grouped postings taken out of `full` (which keeps only its
+    /// keys and analyses, the grouped postings taken out of `full` (which keeps only its
     /// files' names and facets), and what the build left over.
-    pub fn new(keys: Vec<Key>, full: &mut FullText, left: Leftover) -> Last {
+    pub fn new(keys: Vec<Key>, docs: Vec<Arc<DocTerms>>, full: &mut FullText, left: Leftover) -> Last {
         use std::mem::take;
         Last {
             keys,
+            docs,
             terms: take(&mut full.terms),
             starts: take(&mut full.starts),
             postings: take(&mut full.postings),
@@ -251,6 +272,42 @@ mod tests {
         let (b, a): (Vec<&str>, Vec<&str>) =
             (before.iter().map(String::as_str).collect(), after.iter().map(String::as_str).collect());
         rebuilt_equals_fresh(&b, &a);
+    }
+
+    #[test]
+    fn only_terms_whose_postings_changed_are_dirty() {
+        let labels = Labels::new("da");
+        let memory = Remembered::default();
+        let two = |id: &'static str, first: &'static str, second: &'static str| Doc {
+            id,
+            title: id,
+            url: id,
+            sections: vec![
+                Sec { level: 1, text: first, ..Default::default() },
+                Sec { anchor: Some("b"), title: "", level: 2, text: second },
+            ],
+            ..Default::default()
+        };
+        let key = |d: &Doc<'_>| {
+            *blake3::hash(d.sections.iter().map(|s| s.text).collect::<Vec<_>>().join("\0").as_bytes()).as_bytes()
+        };
+        let before = [two("d0", "hjerte lunge", "nyre"), two("d1", "hjerte", "lever")];
+        let keys: Vec<Key> = before.iter().map(key).collect();
+        build_with(&before, &labels, Some((&memory, &keys)));
+        // Only the second section of d0 changes: its terms are dirty, those of the first are not.
+        let after = [two("d0", "hjerte lunge", "nyre milt"), two("d1", "hjerte", "lever")];
+        let keys: Vec<Key> = after.iter().map(key).collect();
+        let analysis = crate::search::analysis::analyse(&after, Some((&memory, &keys)));
+        let last = memory.last.lock().unwrap();
+        let grouped = Memory { last: &last, keys: &keys }.regroup(&analysis).expect("every document kept its place");
+        let dirty: Vec<&str> = analysis
+            .terms
+            .iter()
+            .zip(grouped.dirty.expect("a regrouping says which terms are dirty"))
+            .filter(|(_, d)| *d)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(dirty, ["milt", "nyr"]);
     }
 
     #[test]
