@@ -251,4 +251,3 @@ fn a_layout_edit_renders_again_only_the_pages_made_with_that_layout() {
     assert_eq!(based.output, site.build().output);
     assert_eq!(hits.traces, 0, "{hits:?}");
 }
-

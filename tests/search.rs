@@ -5,7 +5,8 @@
 
 use crate::common::{SiteTest, repo};
 use pactum::search::fulltext::Query;
-use pactum::search::{Index, load, pipeline};
+use pactum::search::load::ReadBack;
+use pactum::search::{load, pipeline};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -13,8 +14,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// The example, built once for all tests here.
-fn example() -> &'static (pactum::site::output::OutputSet, Index) {
-    static BUILT: OnceLock<(pactum::site::output::OutputSet, Index)> = OnceLock::new();
+fn example() -> &'static (pactum::site::output::OutputSet, ReadBack) {
+    static BUILT: OnceLock<(pactum::site::output::OutputSet, ReadBack)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let site = SiteTest::example();
         let built = site.build();
@@ -24,8 +25,8 @@ fn example() -> &'static (pactum::site::output::OutputSet, Index) {
     })
 }
 
-fn ids(index: &Index, q: &Query) -> Vec<String> {
-    index.full.search(q).hits.iter().map(|h| index.quick.docs[h.doc].id.clone()).collect()
+fn ids(index: &ReadBack, q: &Query) -> Vec<String> {
+    index.full.search(q).hits.iter().map(|h| index.shown[h.doc].id.clone()).collect()
 }
 
 fn top(q: &str) -> Vec<String> {
@@ -82,8 +83,8 @@ fn hits_are_heading_sections() {
     let (_, index) = example();
     let r = index.full.search(&Query::new("svartid korrespondancemeddelelser"));
     let first = &r.hits[0];
-    assert_eq!(index.quick.docs[first.doc].id, "sambo");
-    let heads = &index.quick.docs[first.doc].heads;
+    assert_eq!(index.shown[first.doc].id, "sambo");
+    let heads = &index.shown[first.doc].heads;
     let sec = first.sections[0].0;
     assert_eq!(heads[sec].0, "svartid", "best section of SAM:BO: {:?}", heads[sec]);
 }
@@ -100,7 +101,7 @@ fn superseded_and_withdrawn_documents_are_hidden_unless_asked_for() {
     assert!(ids(index, &all).iter().take(2).any(|id| id == "sundhedsaftale-2015-2018"), "{:?}", ids(index, &all));
     // Quick find shows them, after the documents in force.
     let s = index.quick.search("sundhedsaftalen", 8);
-    let names: Vec<&str> = s.iter().map(|x| index.quick.docs[x.doc].id.as_str()).collect();
+    let names: Vec<&str> = s.iter().map(|x| index.shown[x.doc].id.as_str()).collect();
     assert_eq!(names.first(), Some(&"sundhedsaftale-2019-2023"), "{names:?}");
     assert!(names.contains(&"sundhedsaftale-2015-2018"), "{names:?}");
 }
@@ -135,7 +136,7 @@ fn quick_find_knows_titles_aliases_ids_numbers_and_headings() {
     let (_, index) = example();
     let first = |q: &str| {
         let s = index.quick.search(q, 8);
-        s.first().map(|x| index.quick.docs[x.doc].id.clone()).unwrap_or_default()
+        s.first().map(|x| index.shown[x.doc].id.clone()).unwrap_or_default()
     };
     assert_eq!(first("sambo"), "sambo");
     assert_eq!(first("SA-RESP"), "sa-respirator");
@@ -146,7 +147,7 @@ fn quick_find_knows_titles_aliases_ids_numbers_and_headings() {
     // Typing: the last word may be unfinished.
     assert_eq!(first("den gode henv"), "tjek-den-gode-henvisning");
     let s = index.quick.search("svartid", 8);
-    let d = &index.quick.docs[s[0].doc];
+    let d = &index.shown[s[0].doc];
     assert_eq!(d.id, "sambo");
     assert_eq!(d.heads[s[0].heads[0]].0, "svartid");
     assert!(index.quick.search("til og på", 8).is_empty());
@@ -172,13 +173,13 @@ fn the_index_is_deterministic_and_edits_touch_few_files() {
     let c_out = site.build().output;
     let c = search(&c_out);
     let (old, new) = (load::from_output(&a.output).unwrap(), load::from_output(&c_out).unwrap());
-    let doc = old.quick.docs.iter().position(|d| d.id == "vejl-videokonsultation").unwrap() as u32;
+    let doc = old.shown.iter().position(|d| d.id == "vejl-videokonsultation").unwrap() as u32;
     let changed: Vec<&String> = c.keys().filter(|p| !sa.contains_key(*p)).collect();
     assert_eq!(changed.iter().filter(|p| p.starts_with("soeg/f/")).count(), 1, "{changed:?}");
     assert_eq!(changed.iter().filter(|p| p.starts_with("soeg/d/")).count(), 1, "{changed:?}");
     // No other document's postings moved...
     type Postings = Vec<(u32, u16, u8)>;
-    let all = |i: &Index| -> Vec<(String, Postings)> {
+    let all = |i: &ReadBack| -> Vec<(String, Postings)> {
         let f = &i.full;
         (0..f.terms.len())
             .map(|k| {
@@ -187,7 +188,7 @@ fn the_index_is_deterministic_and_edits_touch_few_files() {
             })
             .collect()
     };
-    let others = |i: &Index| -> BTreeMap<String, Postings> {
+    let others = |i: &ReadBack| -> BTreeMap<String, Postings> {
         all(i)
             .into_iter()
             .map(|(t, p)| (t, p.into_iter().filter(|x| x.0 != doc).collect::<Vec<_>>()))
@@ -218,7 +219,7 @@ fn the_search_page_works_without_javascript() {
     assert!(page.contains("name=q"));
     assert!(!page.contains("<script>") && !page.contains("style=\""), "no inline scripts or styles");
     // The A–Å list names every document, and the kind lists are linked.
-    for d in &index.quick.docs {
+    for d in &index.shown {
         assert!(page.contains(&format!("href=../{}", d.url)), "{} is not listed", d.url);
     }
     assert!(page.contains("href=../aftaler/index.html"));
@@ -398,12 +399,12 @@ fn the_browser_ranks_like_rust() {
         queries.iter().map(|q| json!({ "q": q.text, "showHidden": q.show_hidden, "filters": q.filters })).collect();
     let Some(js) = node(&json!({ "site": out.path(), "quick": quick, "search": search })) else { return };
     for (i, q) in quick.iter().enumerate() {
-        let rs: Vec<String> = index.quick.search(q, 8).iter().map(|s| index.quick.docs[s.doc].id.clone()).collect();
+        let rs: Vec<String> = index.quick.search(q, 8).iter().map(|s| index.shown[s.doc].id.clone()).collect();
         assert_eq!(json!(rs), js["quick"][i], "quick find `{q}`");
     }
     for (i, q) in queries.iter().enumerate() {
         let r = index.full.search(q);
-        let rs: Vec<String> = r.hits.iter().take(50).map(|h| index.quick.docs[h.doc].id.clone()).collect();
+        let rs: Vec<String> = r.hits.iter().take(50).map(|h| index.shown[h.doc].id.clone()).collect();
         let j = &js["search"][i];
         assert_eq!(json!(rs), j["ids"], "search `{}`", q.text);
         assert_eq!(json!(r.hits.len()), j["total"], "total of `{}`", q.text);

@@ -1,10 +1,10 @@
 //! Read a written search index back into memory: what the tests rank with,
 //! so they check the very files a browser gets.
 
+use super::FOLDER;
 use super::encode::read_nums;
 use super::fulltext::{FacetDoc, FullText, Posting};
 use super::quick::{Quick, QuickDoc};
-use super::{FOLDER, Index};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -16,8 +16,28 @@ pub fn data(bytes: &[u8]) -> Result<Value, String> {
     serde_json::from_str(&text[start..end]).map_err(|e| e.to_string())
 }
 
+/// Both indexes as read back from a build's files, with what the doc chunks
+/// show of each document.
+pub struct ReadBack {
+    pub quick: Quick,
+    pub full: FullText,
+    /// By document number.
+    pub shown: Vec<Shown>,
+    /// Output path (under `soeg/`) → bytes.
+    pub files: Vec<(String, bytes::Bytes)>,
+}
+
+/// What a doc chunk shows of a document.
+pub struct Shown {
+    pub title: String,
+    pub url: String,
+    pub id: String,
+    /// `(anchor, title)` of every section (the intro has no anchor).
+    pub heads: Vec<(String, String)>,
+}
+
 /// Rebuild both indexes from the output files of a build (paths relative to the output folder).
-pub fn from_output(files: &crate::site::output::OutputSet) -> Result<Index, String> {
+pub fn from_output(files: &crate::site::output::OutputSet) -> Result<ReadBack, String> {
     let file = |name: &str| -> Result<Value, String> {
         let path = format!("{FOLDER}/{name}");
         data(files.get(&path).ok_or_else(|| format!("missing {path}"))?)
@@ -38,20 +58,16 @@ pub fn from_output(files: &crate::site::output::OutputSet) -> Result<Index, Stri
     }
     let title_terms = read_nums(q["dl"].as_str().unwrap_or(""));
     let mut qdocs = Vec::new();
+    let mut shown = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let status = e["st"].as_i64().filter(|x| *x >= 0).map(|x| x as usize);
         let heads = e["h"].as_array().map(|h| h.iter().map(|x| (s(&x[0]), s(&x[1]))).collect()).unwrap_or_default();
         qdocs.push(QuickDoc {
-            title: s(&e["t"]),
-            url: s(&e["u"]),
-            kind: n(&e["k"]),
             status,
             hidden: status.is_some_and(|x| hidden[x]),
             title_terms: title_terms.get(i).map_or(0, |x| *x as usize),
-            version: s(&e["v"]),
-            id: s(&e["i"]),
-            heads,
         });
+        shown.push(Shown { title: s(&e["t"]), url: s(&e["u"]), id: s(&e["i"]), heads });
     }
     let postings = strs(&q["post"])
         .iter()
@@ -138,5 +154,5 @@ pub fn from_output(files: &crate::site::output::OutputSet) -> Result<Index, Stri
         .filter(|(p, _)| p.starts_with(&format!("{FOLDER}/")) && p.ends_with(".js"))
         .map(|(p, b)| (p.clone(), b.clone()))
         .collect();
-    Ok(Index { quick, full, files })
+    Ok(ReadBack { quick, full, shown, files })
 }

@@ -138,23 +138,20 @@ impl Labels {
     }
 }
 
-/// The built search: both indexes in memory and their files.
-pub struct Index {
-    pub quick: quick::Quick,
-    pub full: fulltext::FullText,
-    /// Output path (under `soeg/`) → bytes.
-    pub files: Vec<(String, Bytes)>,
-}
-
-/// Build both indexes of `docs`.
-pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Index {
+/// The files of both indexes of `docs`: output path (under `soeg/`) → bytes.
+/// (`load::from_output` reads them back into memory.)
+pub fn build(docs: &[Doc<'_>], labels: &Labels) -> Vec<(String, Bytes)> {
     build_with(docs, labels, None)
 }
 
-/// Build both indexes of `docs`, taking what did not change from earlier
-/// builds in `memory` (analysed documents, grouped postings, files), with the
-/// analysis key of each document.
-pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::Remembered, &[Key])>) -> Index {
+/// [`build`], taking what did not change from earlier builds in `memory`
+/// (analysed documents, grouped postings, files), with the analysis key of
+/// each document.
+pub fn build_with(
+    docs: &[Doc<'_>],
+    labels: &Labels,
+    memory: Option<(&analysis::Remembered, &[Key])>,
+) -> Vec<(String, Bytes)> {
     let analysis = analysis::analyse(docs, memory);
     let mut last = memory.map(|(m, _)| m.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let earlier = last.as_deref().zip(memory).map(|(last, (_, keys))| regroup::Memory { last, keys });
@@ -169,7 +166,7 @@ pub fn build_with(docs: &[Doc<'_>], labels: &Labels, memory: Option<(&analysis::
         // The next build takes the grouped postings; this index keeps its files only.
         *last = regroup::Last::new(keys.to_vec(), analysis.docs, &mut full, left);
     }
-    Index { quick, full, files: out }
+    out
 }
 
 /// The documents of a built site, as search sees them.
@@ -222,9 +219,9 @@ pub fn docs<'a>(site: &'a Site, rendered: &'a [Arc<Rendered>]) -> Vec<Doc<'a>> {
 pub fn files(site: &Site, rendered: &[Arc<Rendered>], memory: Option<&analysis::Remembered>) -> Vec<(String, Bytes)> {
     let docs = docs(site, rendered);
     let labels = Labels::new(&site.config.language);
-    let Some(memory) = memory else { return build(&docs, &labels).files };
+    let Some(memory) = memory else { return build(&docs, &labels) };
     let keys: Vec<Key> = docs.par_iter().zip(rendered).map(|(d, r)| doc_key(d, r)).collect();
-    build_with(&docs, &labels, Some((memory, &keys))).files
+    build_with(&docs, &labels, Some((memory, &keys)))
 }
 
 /// Everything the analysis reads of a document: its sections (through the

@@ -37,19 +37,14 @@ pub const MAX_LEVEL: u8 = 3;
 /// At most this many headings are shown under one suggestion.
 pub const MAX_HEADS: usize = 3;
 
-/// One document as quick find shows it.
+/// What quick find ranks a document by (what it shows of a document is in
+/// the full-text index's doc chunks).
+#[derive(Clone, Copy, Debug)]
 pub struct QuickDoc {
-    pub title: String,
-    pub url: String,
-    pub kind: usize,
     pub status: Option<usize>,
     pub hidden: bool,
     /// Number of terms in the title (shorter titles win ties).
     pub title_terms: usize,
-    pub version: String,
-    pub id: String,
-    /// `(anchor, title)` of every section (the intro has no anchor).
-    pub heads: Vec<(String, String)>,
 }
 
 /// The quick-find index.
@@ -196,16 +191,6 @@ impl Quick {
 
 impl QuickDoc {
     fn new(d: &Doc<'_>, title_terms: usize) -> QuickDoc {
-        QuickDoc {
-            title: d.title.to_string(),
-            url: d.url.to_string(),
-            kind: d.kind_code(),
-            status: d.status_code(),
-            hidden: d.hidden(),
-            title_terms,
-            version: d.version.to_string(),
-            id: d.id.to_string(),
-            heads: d.sections.iter().map(|s| (s.anchor.unwrap_or_default().to_string(), s.title.to_string())).collect(),
-        }
+        QuickDoc { status: d.status_code(), hidden: d.hidden(), title_terms }
     }
 }

@@ -239,7 +239,7 @@ mod tests {
             let docs: Vec<Doc<'_>> = ids.iter().zip(texts).map(|(id, t)| doc(id, t)).collect();
             let keys: Vec<Key> = ids.iter().zip(texts).map(|(id, t)| key(id, t)).collect();
             let again = build_with(&docs, &labels, Some((&memory, &keys)));
-            assert_eq!(again.files, build(&docs, &labels).files, "after {texts:?}");
+            assert_eq!(again, build(&docs, &labels), "after {texts:?}");
         }
     }
 
