@@ -183,7 +183,7 @@ fn the_index_is_deterministic_and_edits_touch_few_files() {
         let f = &i.full;
         (0..f.terms.len())
             .map(|k| {
-                let p = &f.postings[f.starts[k]..f.starts[k + 1]];
+                let p = f.lists.get(k);
                 (f.terms[k].clone(), p.iter().map(|x| (x.doc, x.sec, x.imp)).collect())
             })
             .collect()

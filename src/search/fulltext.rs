@@ -23,6 +23,7 @@
 
 use super::analysis::Analysis;
 use super::encode;
+use super::lists::Lists;
 use super::regroup::{Grouped, Memory};
 use super::{Doc, Labels};
 use crate::memo::{Key, Parts};
@@ -97,10 +98,9 @@ pub struct FullText {
     /// Facet values: kinds and statuses by their names, then regions, owners, tags.
     pub values: [Vec<String>; 5],
     pub nsec: u64,
-    /// Sorted terms; the postings of `terms[i]` are `postings[starts[i]..starts[i + 1]]`.
+    /// Sorted terms; the postings of `terms[i]` are `lists.get(i)`.
     pub terms: Vec<String>,
-    pub starts: Vec<usize>,
-    pub postings: Vec<Posting>,
+    pub lists: Lists,
     /// Shard table: prefix → file (relative to `soeg/`), sorted by prefix.
     pub shards: Vec<(String, String)>,
     /// Doc chunk files, and each document's fragment file.
@@ -192,12 +192,12 @@ impl FullText {
             || {
                 memory.and_then(|m| m.regroup(analysis)).unwrap_or_else(|| {
                     let (postings, starts) = group_postings(analysis);
-                    Grouped { postings, starts, dirty: None, sized: Vec::new() }
+                    Grouped { lists: Lists::new(postings, &starts), dirty: None, sized: Vec::new() }
                 })
             },
             || chunk_files(docs, fragment_files, memory),
         );
-        let Grouped { postings, starts, dirty, sized: clean_sizes } = grouped;
+        let Grouped { lists, dirty, sized: clean_sizes } = grouped;
         let is_dirty = |t: usize| dirty.as_ref().is_none_or(|d| d[t]);
         let terms = analysis.terms.clone();
 
@@ -205,7 +205,7 @@ impl FullText {
         let sized: Vec<(&str, usize)> = (0..terms.len())
             .into_par_iter()
             .map(|i| {
-                let len = if is_dirty(i) { encoded_len(&postings[starts[i]..starts[i + 1]]) } else { clean_sizes[i] };
+                let len = if is_dirty(i) { encoded_len(lists.get(i)) } else { clean_sizes[i] };
                 (terms[i].as_str(), len)
             })
             .collect();
@@ -237,9 +237,8 @@ impl FullText {
                 if let Some(file) = memory.filter(|_| unchanged).and_then(|m| m.shard(key, &content)) {
                     return (key.clone(), content, file.clone());
                 }
-                let (name, bytes) = encode::hashed_file_with("t", size(items) + 16, |out| {
-                    shard_payload(out, items, |k| &postings[starts[k]..starts[k + 1]])
-                });
+                let (name, bytes) =
+                    encode::hashed_file_with("t", size(items) + 16, |out| shard_payload(out, items, |k| lists.get(k)));
                 (key.clone(), content, (name, bytes.into()))
             })
             .collect();
@@ -262,8 +261,7 @@ impl FullText {
             ],
             nsec,
             terms,
-            starts,
-            postings,
+            lists,
             shards,
             chunks: chunk_files.iter().map(|f| f.0.clone()).collect(),
             fragments: fragment_files.iter().map(|f| f.0.clone()).collect(),
@@ -311,7 +309,7 @@ impl FullText {
     /// The postings of `term`, if it is in the index.
     pub fn postings_of(&self, term: &str) -> Option<&[Posting]> {
         let i = self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok()?;
-        Some(&self.postings[self.starts[i]..self.starts[i + 1]])
+        Some(self.lists.get(i))
     }
 
     /// The shard file holding `term`: the one with the longest listed prefix.

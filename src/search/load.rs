@@ -148,7 +148,8 @@ pub fn from_output(files: &crate::site::output::OutputSet) -> Result<ReadBack, S
     let chunks = strs(&m["chunks"]);
     let fragments = entries.iter().map(|e| s(&e["f"])).collect();
     let nsec = m["nsec"].as_u64().unwrap_or(0);
-    let full = FullText { docs, values, nsec, terms, starts, postings, shards, chunks, fragments };
+    let lists = super::lists::Lists::new(postings, &starts);
+    let full = FullText { docs, values, nsec, terms, lists, shards, chunks, fragments };
     let files = files
         .iter()
         .filter(|(p, _)| p.starts_with(&format!("{FOLDER}/")) && p.ends_with(".js"))

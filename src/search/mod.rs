@@ -15,6 +15,7 @@
 pub mod analysis;
 pub mod encode;
 pub mod fulltext;
+pub mod lists;
 pub mod load;
 pub mod pipeline;
 pub mod quick;

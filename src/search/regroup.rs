@@ -14,9 +14,9 @@
 
 use super::analysis::{Analysis, DocTerms};
 use super::fulltext::{FullText, Leftover, Posting};
+use super::lists::Lists;
 use crate::memo::Key;
 use bytes::Bytes;
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -28,8 +28,7 @@ pub struct Last {
     /// The analysis of each document, with the remembered table's term ids.
     docs: Vec<Arc<DocTerms>>,
     terms: Vec<String>,
-    starts: Vec<usize>,
-    postings: Vec<Posting>,
+    lists: Lists,
     /// Encoded length of each term's postings.
     sized: Vec<usize>,
     /// Shard files by prefix, with the hash of the terms and sizes they hold.
@@ -41,8 +40,7 @@ pub struct Last {
 /// The postings of a build, grouped by term, and which terms' postings may
 /// differ from the last build's.
 pub struct Grouped {
-    pub postings: Vec<Posting>,
-    pub starts: Vec<usize>,
+    pub lists: Lists,
     /// Per term: its postings are new, or it is new. `None`: all are.
     pub dirty: Option<Vec<bool>>,
     /// The encoded length of each clean term's postings, as the last build had it (0 for dirty ones).
@@ -67,7 +65,6 @@ impl Memory<'_> {
     pub fn regroup(&self, analysis: &Analysis) -> Option<Grouped> {
         let changed = self.changed()?;
         let last = self.last;
-        let last_postings = |j: usize| &last.postings[last.starts[j]..last.starts[j + 1]];
         // The changed documents' postings in the last build and now, by term
         // id (ids of the remembered table, the same in both builds).
         let by_id = |docs: &[Arc<DocTerms>]| {
@@ -107,62 +104,23 @@ impl Memory<'_> {
             plan.push((before, before.is_some() && !dirty.contains(&(t as u32))));
         }
         // Each term's postings: the last build's, or those of unchanged documents merged with the fresh ones.
-        let kept = |before: Option<usize>| before.map_or(&[][..], last_postings);
-        let now = |t: usize| fresh.get(&(t as u32)).map_or(&[][..], Vec::as_slice);
-        let dirty_postings = |t: usize, before: Option<usize>| {
-            let mut out = Vec::new();
-            merge(kept(before).iter().filter(|p| !changed[p.doc as usize]), now(t), &mut out);
-            out
-        };
-        let lens: Vec<usize> = plan
-            .par_iter()
-            .enumerate()
-            .map(|(t, &(before, clean))| {
-                let kept = kept(before);
-                if clean { kept.len() } else { kept.iter().filter(|p| !changed[p.doc as usize]).count() + now(t).len() }
-            })
-            .collect();
-        let mut starts = Vec::with_capacity(lens.len() + 1);
-        let mut total = 0;
-        for len in &lens {
-            starts.push(total);
-            total += len;
-        }
-        starts.push(total);
-        // Filled in parallel: term ranges of about equal size, each into its own part of the list.
-        let mut postings = vec![Posting { doc: 0, sec: 0, imp: 0 }; total];
-        let pieces = rayon::current_num_threads() * 8;
-        let mut parts = Vec::new();
-        let mut rest = postings.as_mut_slice();
-        let mut from = 0;
-        for k in 1..=pieces {
-            let to = if k == pieces {
-                plan.len()
-            } else {
-                starts.partition_point(|&s| s < total * k / pieces).min(plan.len())
-            };
-            let to = to.max(from);
-            let (part, tail) = rest.split_at_mut(starts[to] - starts[from]);
-            parts.push((from..to, part));
-            rest = tail;
-            from = to;
-        }
-        parts.into_par_iter().for_each(|(terms, out)| {
-            let base = starts[terms.start];
-            for t in terms {
-                let (before, clean) = plan[t];
-                let at = &mut out[starts[t] - base..starts[t + 1] - base];
-                if clean {
-                    at.copy_from_slice(kept(before));
-                } else {
-                    at.copy_from_slice(&dirty_postings(t, before));
-                }
+        // Each term's postings: the last build's (shared, not copied), or
+        // those of unchanged documents merged with the fresh ones.
+        let mut lists = Lists::builder(&last.lists);
+        for (t, &(before, clean)) in plan.iter().enumerate() {
+            match before {
+                Some(j) if clean => lists.keep(j),
+                _ => lists.fresh(|out| {
+                    let kept = before.map_or(&[][..], |j| last.lists.get(j));
+                    let now = fresh.get(&(t as u32)).map_or(&[][..], Vec::as_slice);
+                    merge(kept.iter().filter(|p| !changed[p.doc as usize]), now, out);
+                }),
             }
-        });
+        }
         let dirty = plan.iter().map(|&(_, clean)| !clean).collect();
         let sized =
             plan.iter().map(|&(before, clean)| if clean { before.map_or(0, |j| last.sized[j]) } else { 0 }).collect();
-        Some(Grouped { postings, starts, dirty: Some(dirty), sized })
+        Some(Grouped { lists: lists.finish(), dirty: Some(dirty), sized })
     }
 
     /// The last build's shard file for `prefix`, if it held exactly `items` (by hash) and none is dirty.
@@ -202,8 +160,7 @@ impl Last {
             keys,
             docs,
             terms: take(&mut full.terms),
-            starts: take(&mut full.starts),
-            postings: take(&mut full.postings),
+            lists: take(&mut full.lists),
             sized: left.sizes,
             shards: left.shards,
             chunks: left.chunks,
