@@ -39,7 +39,7 @@ pub fn front_matter_markdown(data: &[u8]) {
     };
     assert_eq!(doc.url, url_for(rel));
     assert!(doc.body_start <= doc.text.len() && doc.text.is_char_boundary(doc.body_start));
-    let (site, diags) = assemble(config, vec![doc], &[]);
+    let (site, diags) = assemble(config, vec![std::sync::Arc::new(doc)], &[]);
     check_diags(&diags, &source, None);
     let rendered = render(&site, 0);
     let text = &site.docs[0].text;
@@ -97,7 +97,7 @@ pub fn slug_url(data: &[u8]) {
     let rel = Path::new("sider/link.md");
     let source = Path::new("content").join(rel);
     if let Ok(doc) = parse_document(body.as_bytes(), rel, source.clone(), &Config::default()) {
-        let (site, _) = assemble(Config::default(), vec![doc], &[]);
+        let (site, _) = assemble(Config::default(), vec![std::sync::Arc::new(doc)], &[]);
         let rendered = render(&site, 0);
         check_diags(&rendered.diags, &source, Some(&site.docs[0].text));
         check_html(&rendered.html);

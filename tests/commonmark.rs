@@ -39,7 +39,7 @@ fn pipeline(markdown: &str, raw: &RawHtml) -> (String, Vec<&'static str>) {
     let rel = Path::new("sider/spec.md");
     let config = Config { raw_html: raw.clone(), ..Config::default() };
     let doc = parse_document(text.as_bytes(), rel, Path::new("content").join(rel), &config).unwrap();
-    let (site, _) = assemble(config, vec![doc], &[]);
+    let (site, _) = assemble(config, vec![std::sync::Arc::new(doc)], &[]);
     let links = LinkContext {
         site: &site,
         drafts: &[],

@@ -17,22 +17,24 @@ use walkdir::WalkDir;
 
 /// What loading found: the documents that are fine, and every problem.
 pub struct Loaded {
-    pub docs: Vec<Document>,
+    /// Shared with the memo of `pactum serve`, which hands out the documents
+    /// of unchanged files again without copying them.
+    pub docs: Vec<Arc<Document>>,
     /// `draft: true` documents left out of this build (links to them are errors).
-    pub drafts: Vec<Document>,
+    pub drafts: Vec<Arc<Document>>,
     pub diags: Vec<Diagnostic>,
     /// How many files were read from disk (with a memo, unchanged files are not).
     pub read: usize,
 }
 
 /// One file as loaded: its document, or everything wrong with it.
-pub type Parsed = Result<Document, Vec<Diagnostic>>;
+pub type Parsed = Result<Arc<Document>, Vec<Diagnostic>>;
 
 /// Files loaded by earlier builds of one process (`pactum serve`).
 #[derive(Default)]
 pub struct Files {
     /// Loaded files by the hash of their path, bytes and the configuration.
-    pub parsed: Memo<Arc<Parsed>>,
+    pub parsed: Memo<Parsed>,
     /// Per path, what the file looked like when it was last read, and its key
     /// in `parsed`, so that an unchanged file is not even read again.
     seen: Mutex<HashMap<PathBuf, Seen>>,
@@ -184,7 +186,7 @@ fn load_one(
     let source = display_path(root, &path);
     let Some((files, salt)) = memo else {
         let parsed = match std::fs::read(&path) {
-            Ok(bytes) => parse_document(&bytes, rel, source, config),
+            Ok(bytes) => parse_document(&bytes, rel, source, config).map(Arc::new),
             Err(e) => Err(vec![Diagnostic::error("io", &source, format!("cannot read: {e}"))]),
         };
         return (parsed, None, true);
@@ -194,7 +196,7 @@ fn load_one(
     if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s))
         && let Some(parsed) = files.parsed.get(&key)
     {
-        return (Parsed::clone(&parsed), last.copied(), false);
+        return (parsed, last.copied(), false);
     }
     let read_at = SystemTime::now();
     let bytes = match std::fs::read(&path) {
@@ -206,13 +208,13 @@ fn load_one(
     let key = Parts::new().add(salt.as_bytes()).add(rel_bytes).add(source_bytes).add(&bytes).key();
     let seen = stamp.map(|stamp| Seen { stamp, read_at, key });
     if let Some(parsed) = memo.get(&key) {
-        return (Parsed::clone(&parsed), seen, true);
+        return (parsed, seen, true);
     }
-    let mut parsed = parse_document(&bytes, rel, source, config);
-    if let Ok(doc) = &mut parsed {
+    let parsed = parse_document(&bytes, rel, source, config).map(|mut doc| {
         doc.content_key = key;
-    }
-    memo.put(key, Arc::new(parsed.clone()));
+        Arc::new(doc)
+    });
+    memo.put(key, parsed.clone());
     (parsed, seen, true)
 }
 

@@ -112,7 +112,7 @@ fn text(repo: &gix::Repository, id: ObjectId) -> Option<Arc<str>> {
 
 /// Collect the history of every document under `root`, resuming from and
 /// then updating the cache in `root/.pactum-cache/`.
-pub fn collect(root: &Path, docs: &[Document]) -> History {
+pub fn collect(root: &Path, docs: &[Arc<Document>]) -> History {
     let mut diags = Vec::new();
     let cache = cache::load(root);
     let blobs = Blobs { facts: Mutex::new(cache.blobs), parsed: AtomicUsize::new(0) };

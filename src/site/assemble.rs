@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, did_you_mean};
 use crate::slug::slugify;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 /// Folder of the tag pages.
@@ -40,7 +41,7 @@ pub struct Relations {
 pub struct Site {
     pub config: Config,
     /// Sorted by source path.
-    pub docs: Vec<Document>,
+    pub docs: Vec<Arc<Document>>,
     pub by_id: BTreeMap<String, usize>,
     /// Path relative to `content/` (NFC, see [`nfc_path`]) → document.
     pub by_rel: rustc_hash::FxHashMap<PathBuf, usize>,
@@ -93,10 +94,10 @@ pub fn nfc_path(p: &std::path::Path) -> PathBuf {
 }
 
 /// Build the site, or report every problem with ids, paths and relations.
-pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) -> (Site, Vec<Diagnostic>) {
+pub fn assemble(config: Config, mut docs: Vec<Arc<Document>>, drafts: &[Arc<Document>]) -> (Site, Vec<Diagnostic>) {
     docs.sort_by(|a, b| a.source.cmp(&b.source));
     let mut diags = Vec::new();
-    let mut by_id = BTreeMap::new();
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         if let Some(&first) = by_id.get(&d.id) {
             let other: &Document = &docs[first];
@@ -125,7 +126,7 @@ pub fn assemble(config: Config, mut docs: Vec<Document>, drafts: &[Document]) ->
 
 /// Aliases must name one document and must not shadow another document's id.
 fn collect_aliases(
-    docs: &[Document],
+    docs: &[Arc<Document>],
     by_id: &BTreeMap<String, usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, usize> {
@@ -159,7 +160,7 @@ fn collect_aliases(
 /// region and parties); names with the same slug are one group, shown with
 /// the first spelling met.
 fn collect_groups(
-    docs: &[Document],
+    docs: &[Arc<Document>],
     folder: &str,
     names: impl Fn(&Document) -> Vec<&String>,
 ) -> BTreeMap<String, Group> {
@@ -221,7 +222,7 @@ fn check_paths(site: &Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> Relations {
+fn relations(site: &Site, drafts: &[Arc<Document>], diags: &mut Vec<Diagnostic>) -> Relations {
     let n = site.docs.len();
     let mut rel = Relations {
         parent: vec![None; n],
@@ -273,7 +274,7 @@ fn relations(site: &Site, drafts: &[Document], diags: &mut Vec<Diagnostic>) -> R
 
 fn resolve(
     site: &Site,
-    drafts: &[Document],
+    drafts: &[Arc<Document>],
     from: usize,
     key: &str,
     r: &Ref,

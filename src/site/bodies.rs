@@ -62,7 +62,7 @@ pub struct Bodies<'a> {
 }
 
 impl<'a> Bodies<'a> {
-    pub fn new(memo: &'a Memo<Arc<Body>>, site: &'a Site, drafts: &[Document], history: &History) -> Self {
+    pub fn new(memo: &'a Memo<Arc<Body>>, site: &'a Site, drafts: &[Arc<Document>], history: &History) -> Self {
         let shown = site
             .docs
             .par_iter()
@@ -85,7 +85,7 @@ impl<'a> Bodies<'a> {
 
 /// The names links resolve by: every document's path, id and aliases (and so
 /// every document's index), the drafts, and the published versions.
-fn names(site: &Site, drafts: &[Document], history: &History) -> blake3::Hash {
+fn names(site: &Site, drafts: &[Arc<Document>], history: &History) -> blake3::Hash {
     let mut h = Parts::new();
     for d in site.docs.iter().chain(drafts) {
         h.add(d.rel.as_os_str().as_encoded_bytes()).add(d.id.as_bytes());
