@@ -218,11 +218,22 @@ fn the_search_page_works_without_javascript() {
     assert!(page.contains("action=index.html"), "a plain GET form to itself");
     assert!(page.contains("name=q"));
     assert!(!page.contains("<script>") && !page.contains("style=\""), "no inline scripts or styles");
-    // The A–Å list names every document, and the kind lists are linked.
-    for d in &index.shown {
-        assert!(page.contains(&format!("href=../{}", d.url)), "{} is not listed", d.url);
-    }
+    // The kind lists are linked, and so is each letter of the A–Å list, whose
+    // pages together list every document once, under the letter it starts with.
     assert!(page.contains("href=../aftaler/index.html"));
+    let letters: Vec<&str> = page.split("href=../soeg/bogstav/").skip(1).filter_map(|s| s.split('/').next()).collect();
+    assert!(letters.contains(&"s") && letters.contains(&"v"), "{letters:?}");
+    let mut listed = 0;
+    for l in &letters {
+        let letter = html(&format!("soeg/bogstav/{l}/index.html"));
+        let current = format!("href=../../../soeg/bogstav/{l}/index.html aria-current=page>");
+        assert!(letter.contains(&current), "{l} is marked as the current letter");
+        let list = letter.split("<ul class=az-list>").nth(1).and_then(|s| s.split("</ul>").next()).unwrap_or("");
+        listed += list.matches("<li>").count();
+    }
+    assert_eq!(listed, index.shown.len(), "every document on one letter page");
+    let s = html("soeg/bogstav/s/index.html");
+    assert!(s.contains("href=../../../aftaler/sambo/index.html>SAM:BO"), "SAM:BO under S");
     // Every other page has a search box sending the query there.
     let agreement = html("aftaler/sambo/index.html");
     assert!(agreement.contains("action=../../soeg/index.html"), "header form");

@@ -27,7 +27,6 @@ use crate::memo::{Key, Parts};
 use crate::site::assemble::Site;
 use bytes::Bytes;
 use rayon::prelude::*;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -271,32 +270,51 @@ pub fn az_letter(title: &str) -> String {
     }
 }
 
-/// The A–Å list of the search page: `[{letter, anchor, docs: [row…]}]`,
-/// from rows that have a `title`.
-pub fn az_groups(mut rows: Vec<Value>) -> Value {
-    let title = |r: &Value| r.get("title").and_then(Value::as_str).unwrap_or("").to_string();
-    rows.sort_by_cached_key(|r| {
-        (danish_key(&title(r)), r.get("url").and_then(Value::as_str).unwrap_or("").to_string())
-    });
-    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-    for r in rows {
-        let letter = az_letter(&title(&r));
-        match groups.last_mut() {
-            Some(g) if g.0 == letter => g.1.push(r),
-            _ => groups.push((letter, vec![r])),
-        }
+/// The folder (under [`FOLDER`]) of the A–Å pages, one per letter.
+pub const LETTERS: &str = "bogstav";
+
+/// The URL of the A–Å page of `letter` (as [`az_letter`] gives it).
+pub fn letter_url(letter: &str) -> String {
+    format!("{FOLDER}/{LETTERS}/{}/index.html", letter_slug(letter))
+}
+
+/// A letter's part of its page's URL: its slug for Latin letters, digits and
+/// æ, ø, å; `andre` for titles without a letter or digit; else its code
+/// point, so that no two letters share a page (Ä is not A).
+pub fn letter_slug(letter: &str) -> String {
+    let plain = letter.chars().all(|c| c.is_ascii_alphanumeric() || "ÆØÅ–".contains(c));
+    match letter {
+        "#" => "andre".to_string(),
+        _ if plain => crate::slug::slugify(letter),
+        _ => letter.chars().map(|c| format!("u{:04x}", u32::from(c))).collect(),
     }
-    Value::Array(
-        groups
-            .into_iter()
-            .map(|(letter, docs)| {
-                let anchor = format!("bogstav-{}", crate::slug::slugify(&letter));
-                let mut group = json!({ "letter": letter, "anchor": anchor });
-                group["docs"] = Value::Array(docs);
-                group
-            })
-            .collect(),
-    )
+}
+
+/// One letter of the A–Å list: the documents whose titles start with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Letter {
+    pub letter: String,
+    /// By title (æ, ø, å after z), then URL.
+    pub docs: Vec<usize>,
+}
+
+/// The A–Å list of documents given by `(title, url)`: letters in order (æ,
+/// ø, å after z, then other letters, and `#` for titles without a letter or
+/// digit last), so that the order of the letters depends on which there
+/// are, nothing else.
+pub fn az(docs: &[(&str, &str)]) -> Vec<Letter> {
+    let mut by_letter: BTreeMap<(bool, String, String), Vec<usize>> = BTreeMap::new();
+    for (i, (title, _)) in docs.iter().enumerate() {
+        let letter = az_letter(title);
+        by_letter.entry((letter == "#", danish_key(&letter), letter)).or_default().push(i);
+    }
+    by_letter
+        .into_iter()
+        .map(|((_, _, letter), mut docs_of)| {
+            docs_of.sort_by_cached_key(|&i| (danish_key(docs[i].0), docs[i].1));
+            Letter { letter, docs: docs_of }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -311,6 +329,28 @@ mod tests {
         assert_eq!(az_letter("«SAM:BO»"), "S");
         assert_eq!(az_letter("2019-aftalen"), "0–9");
         assert_eq!(az_letter("øst"), "Ø");
+    }
+
+    #[test]
+    fn the_az_list_has_one_entry_per_letter_in_danish_order() {
+        let docs = [
+            ("Åbent hus", "a1"),
+            ("Ældre", "a2"),
+            ("apopleksi", "a3"),
+            ("Øre", "a4"),
+            ("Zoneterapi", "a5"),
+            ("Ärger", "a6"),
+            ("2019-aftalen", "a7"),
+            ("«»", "a8"),
+            ("Akut", "a9"),
+        ];
+        let az = az(&docs);
+        let letters: Vec<&str> = az.iter().map(|l| l.letter.as_str()).collect();
+        assert_eq!(letters, ["0–9", "A", "Z", "Æ", "Ø", "Å", "Ä", "#"]);
+        assert_eq!(az[1].docs, [8, 2]); // Akut before apopleksi (case is ignored)
+        let slugs: Vec<String> = letters.iter().map(|l| letter_slug(l)).collect();
+        assert_eq!(slugs, ["0-9", "a", "z", "ae", "oe", "aa", "u00c4", "andre"]);
+        assert_eq!(letter_url("Ø"), "soeg/bogstav/oe/index.html");
     }
 
     #[test]

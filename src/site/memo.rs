@@ -33,11 +33,12 @@ pub use crate::memo::{Key, Memo};
 /// Template variables that are the same on every page of a build.
 pub const SHARED: [&str; 5] = ["site", "t", "assets", "nav", "facets"];
 /// Every other variable a page's context may hold.
-pub const OWN: [&str; 16] = [
+pub const OWN: [&str; 17] = [
     "root",
     "page_url",
     "breadcrumbs",
     "doc",
+    "letter",
     "listing",
     "facet",
     "groups",

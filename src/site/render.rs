@@ -197,6 +197,8 @@ pub struct Views<'a> {
     /// Each document's row in listings, and as a template value once a page needs it.
     rows: Vec<RowView>,
     row_values: Vec<OnceLock<Value>>,
+    /// The A–Å list, made when a page first needs it.
+    az: OnceLock<Vec<crate::search::Letter>>,
     /// Each document's place in the A–Z order of rows (title, then URL).
     row_rank: Vec<usize>,
     /// `{kind, label, url, count}` of each kind that has documents (home and search pages).
@@ -320,6 +322,7 @@ impl<'a> Views<'a> {
             assets: asset_urls,
             links,
             row_rank: row_rank(&rows),
+            az: OnceLock::new(),
             row_values: rows.iter().map(|_| OnceLock::new()).collect(),
             rows,
             kinds,
@@ -727,11 +730,53 @@ impl<'a> Views<'a> {
     pub fn search_page(&self) -> Result<Bytes, Diagnostic> {
         let url = crate::search::PAGE_URL;
         let mut ctx = self.base(url, vec![self.home_crumb()]);
-        trace::read(Read::All);
-        let rows = (0..self.rows.len()).map(|i| self.row(i).clone()).collect();
-        put(&mut ctx, "az", crate::search::az_groups(rows));
+        // The kinds' counts, and the letters.
+        for k in listed_kinds() {
+            trace::read(Read::Kind(k));
+        }
+        put(&mut ctx, "az", self.az_nav(None));
         ctx.insert("kinds", &self.kinds);
         self.render("search.html", ctx, url)
+    }
+
+    /// The A–Å list, made once.
+    fn az(&self) -> &[crate::search::Letter] {
+        self.az.get_or_init(|| {
+            let docs: Vec<(&str, &str)> =
+                self.site.docs.iter().map(|d| (d.fm.title.as_str(), d.url.as_str())).collect();
+            crate::search::az(&docs)
+        })
+    }
+
+    /// The letters of the A–Å list: `[{letter, url, count, current}]`.
+    fn az_nav(&self, current: Option<&str>) -> Value {
+        trace::read(Read::Letters);
+        Value::Array(
+            self.az()
+                .iter()
+                .map(|l| {
+                    json!({
+                        "letter": l.letter,
+                        "url": crate::search::letter_url(&l.letter),
+                        "current": current == Some(l.letter.as_str()),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The A–Å page of one letter.
+    pub fn letter_page(&self, letter: &str) -> Result<Bytes, Diagnostic> {
+        let url = crate::search::letter_url(letter);
+        trace::read(Read::Letter(letter.to_string()));
+        let search = self.crumb(&self.label("search"), crate::search::PAGE_URL);
+        let mut ctx = self.base(&url, vec![self.home_crumb(), search]);
+        let docs = self.az().iter().find(|l| l.letter == letter).map_or(&[][..], |l| &l.docs[..]);
+        let mut value = json!({ "letter": letter });
+        value["docs"] = Value::Array(docs.iter().map(|&i| self.row(i).clone()).collect());
+        put(&mut ctx, "letter", value);
+        put(&mut ctx, "az", self.az_nav(Some(letter)));
+        self.render("letter.html", ctx, &url)
     }
 
     /// Render all pages in parallel: output path → finished page.
@@ -742,6 +787,9 @@ impl<'a> Views<'a> {
         jobs.push(Job::NotFound);
         jobs.extend(Facet::ALL.map(Job::GroupIndex));
         jobs.push(Job::Search);
+        let letters: std::collections::BTreeSet<String> =
+            self.site.docs.iter().map(|d| crate::search::az_letter(&d.fm.title)).collect();
+        jobs.extend(letters.into_iter().map(Job::Letter));
         jobs.extend(listed_kinds().filter(|k| self.site.docs.iter().any(|d| d.kind == *k)).map(Job::Listing));
         for facet in Facet::ALL {
             jobs.extend(facet.groups(self.site).keys().map(|s| Job::Group(facet, s.clone())));
@@ -756,6 +804,7 @@ impl<'a> Views<'a> {
                     Job::NotFound => "404.html".into(),
                     Job::GroupIndex(f) => f.index_url(),
                     Job::Search => crate::search::PAGE_URL.into(),
+                    Job::Letter(l) => crate::search::letter_url(l),
                     Job::Listing(k) => listing_url(*k),
                     Job::Group(f, s) => f.groups(self.site)[s].url.clone(),
                     Job::History(h) => self.history_url_of(h),
@@ -769,6 +818,7 @@ impl<'a> Views<'a> {
                     Job::NotFound => self.not_found(),
                     Job::GroupIndex(f) => self.group_index(*f),
                     Job::Search => self.search_page(),
+                    Job::Letter(l) => self.letter_page(l),
                     Job::Listing(k) => self.listing(*k),
                     Job::Group(f, s) => self.group(*f, s),
                     Job::History(h) => self.history_job(h, rendered),
@@ -798,6 +848,8 @@ enum Job {
     NotFound,
     GroupIndex(Facet),
     Search,
+    /// The A–Å page of one letter.
+    Letter(String),
     Listing(Kind),
     Group(Facet, String),
     History(HistoryJob),

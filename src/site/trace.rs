@@ -49,6 +49,10 @@ pub enum Read<D> {
     Name(Facet, String),
     /// The layout files a template is made of ([`super::layout_deps`]).
     Template(String),
+    /// Which letters the A–Å list has ([`crate::search::az`]).
+    Letters,
+    /// Which documents are listed under one letter of the A–Å list.
+    Letter(String),
 }
 
 impl<D> Read<D> {
@@ -64,6 +68,8 @@ impl<D> Read<D> {
             Read::Groups => Read::Groups,
             Read::Name(f, s) => Read::Name(*f, s.clone()),
             Read::Template(t) => Read::Template(t.clone()),
+            Read::Letters => Read::Letters,
+            Read::Letter(l) => Read::Letter(l.clone()),
         }
     }
 }
@@ -111,6 +117,8 @@ pub struct Fingerprints<'a> {
     /// Members of each kind (in `Kind::ALL` order) and of the site, made when first asked.
     kinds: [OnceLock<Key>; Kind::ALL.len()],
     all: OnceLock<Key>,
+    /// The A–Å list's letters, and the members of each, made when first asked.
+    az: OnceLock<(Key, FxHashMap<String, Key>)>,
     templates: &'a std::collections::HashMap<String, Key>,
     /// Salt of every trace key: settings, shared variables, configuration, the day.
     salt: blake3::Hash,
@@ -186,6 +194,7 @@ impl<'a> Fingerprints<'a> {
             named,
             kinds: Default::default(),
             all: OnceLock::new(),
+            az: OnceLock::new(),
             templates: inputs.templates,
             salt: salt.finalize(),
         }
@@ -228,6 +237,25 @@ impl<'a> Fingerprints<'a> {
             Read::Groups => self.groups,
             Read::Name(facet, slug) => group(facet, slug).map_or([0; 32], |((name, _), _)| *name),
             Read::Template(name) => self.templates.get(name).copied().unwrap_or([0; 32]),
+            Read::Letters => self.az().0,
+            Read::Letter(l) => self.az().1.get(l).copied().unwrap_or([0; 32]),
+        })
+    }
+
+    /// The fingerprints of the A–Å list's letters and of each letter's
+    /// members (in site order: their order on the page follows their titles,
+    /// which the page reads too).
+    fn az(&self) -> &(Key, FxHashMap<String, Key>) {
+        self.az.get_or_init(|| {
+            let mut members: std::collections::BTreeMap<String, Parts> = std::collections::BTreeMap::new();
+            for d in &self.site.docs {
+                members.entry(crate::search::az_letter(&d.fm.title)).or_default().add(d.url.as_bytes());
+            }
+            let mut letters = Parts::new();
+            for l in members.keys() {
+                letters.add(l.as_bytes());
+            }
+            (letters.key(), members.into_iter().map(|(l, h)| (l, h.key())).collect())
         })
     }
 

@@ -71,6 +71,7 @@ const PAGES = [
   { path: "aftaler/sambo/historik/index.html", what: "history", shot: "history" },
   { path: "aftaler/sambo/historik/3.1/index.html", what: "diff", shot: "diff" },
   { path: "aftaler/sambo/v/3.0/index.html", what: "historical version" },
+  { path: "soeg/bogstav/s/index.html", what: "A–Å letter" },
   { path: "404.html", what: "404", shot: "404" },
 ];
 

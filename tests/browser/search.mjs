@@ -207,7 +207,7 @@ try {
     return f;
   });
 
-  await check("without JavaScript the results page is a GET form with the A–Å list", async () => {
+  await check("without JavaScript the results page is a GET form with the A–Å letters, each a page", async () => {
     const f = [];
     const ctx = await browser.newContext({ javaScriptEnabled: false });
     const page = await ctx.newPage();
@@ -215,9 +215,15 @@ try {
     await page.fill("#site-search-q", "svartid");
     await Promise.all([page.waitForURL(/soeg\/index\.html\?q=svartid$/), page.press("#site-search-q", "Enter")]);
     if (!(await page.locator(".search-nojs").isVisible())) f.push("no message that search needs JavaScript");
-    const az = await page.locator(".az-list li").count();
-    if (az < 15) f.push(`only ${az} documents in the A–Å list`);
+    const letters = await page.locator(".az-letters a").count();
+    if (letters < 5) f.push(`only ${letters} letters in the A–Å list`);
     if ((await page.locator(".search-kinds a").count()) < 3) f.push("no links to the kind lists");
+    // A letter leads to the documents under it, and marks itself as the current one.
+    await Promise.all([page.waitForURL(/soeg\/bogstav\/s\/index\.html$/), page.locator(".az-letters a", { hasText: /^S$/ }).click()]);
+    const listed = await page.locator(".az-list li").count();
+    if (listed < 3) f.push(`only ${listed} documents under S`);
+    if (!(await page.locator(".az-list a", { hasText: "SAM:BO" }).count())) f.push("SAM:BO is not under S");
+    if ((await page.locator(".az-letters a[aria-current=page]").innerText()) !== "S") f.push("S is not marked as current");
     await ctx.close();
     return f;
   });
