@@ -65,6 +65,10 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
             let own = own.replace("{% block doc_tools %}", &format!("{{% block doc_tools %}}<p>Tjekliste {n}</p>"));
             site.write("layouts/checklist.html", &own);
         }
+        13 => {
+            let row = std::fs::read_to_string(repo().join("layouts/row.html")).unwrap();
+            site.write("layouts/row.html", &row.replace("<td>{{ d.version }}</td>", &format!("<td data-n=\"{n}\">{{{{ d.version }}}}</td>")));
+        }
         12 => {
             let macros = std::fs::read_to_string(repo().join("layouts/macros.html")).unwrap();
             site.write("layouts/macros.html", &macros.replace("<caption class=", &format!("<caption data-n=\"{n}\" class=")));
@@ -100,7 +104,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
     #[test]
-    fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..13, 0usize..64), 1..7)) {
+    fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..15, 0usize..64), 1..7)) {
         let site = SiteTest::fixture("minimal");
         let memo = Arc::new(BuildMemo::default());
         let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
@@ -246,4 +250,22 @@ fn a_layout_edit_renders_again_only_the_pages_made_with_that_layout() {
     let hits = memo.finish_build(true);
     assert_eq!(based.output, site.build().output);
     assert_eq!(hits.traces, 0, "{hits:?}");
+    // The row of the document tables: the pages with a table, and only those.
+    let row = std::fs::read_to_string(repo().join("layouts/row.html")).unwrap();
+    site.write("layouts/row.html", &row.replace("<td>{{ d.owner }}</td>", "<td>{{ d.owner }} (egen)</td>"));
+    let rowed = with_memo(&site);
+    let hits = memo.finish_build(true);
+    let clean = site.build();
+    assert_eq!(rowed.output, clean.output);
+    let tables: Vec<&String> = clean
+        .output
+        .iter()
+        .filter(|(k, v)| k.ends_with(".html") && String::from_utf8_lossy(v).contains("(egen)"))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        tables.iter().any(|k| *k == "aftaler/index.html") && tables.iter().any(|k| k.starts_with("emner/")),
+        "{tables:?}"
+    );
+    assert_eq!(hits.traces, pages(&clean) - tables.len(), "{hits:?}");
 }

@@ -207,7 +207,8 @@ pub fn build(opts: &BuildOptions) -> Built {
     let salt = keyed.then(|| page_salt(tera, minify));
     let template_keys = keyed.then(|| super::layout_deps::template_keys(tera, &layouts, graph_hash.as_ref()));
     let versions = Versions { history: &history.docs, old: &old, today };
-    let pages = Pages { minify, memo, cache, salt, templates: template_keys.as_ref() };
+    let rows = opts.memo.as_deref().map(|m| &m.rows);
+    let pages = Pages { minify, memo, rows, cache, salt, templates: template_keys.as_ref() };
     let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, pages);
     if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
         let templates = template_keys.as_ref().expect("pages are keyed when there is a salt");

@@ -207,6 +207,7 @@ impl Views<'_> {
             "diff.html",
             ctx,
             url,
+            &[],
             Box::new(move |ctx: &mut tera::Context| {
                 diff["sections"] = json!(diff::sections(old, new, &Labels { inserted: &ins, deleted: &del }));
                 super::render::put(ctx, "diff", diff);

@@ -33,7 +33,7 @@ pub use crate::memo::{Key, Memo};
 /// Template variables that are the same on every page of a build.
 pub const SHARED: [&str; 5] = ["site", "t", "assets", "nav", "facets"];
 /// Every other variable a page's context may hold.
-pub const OWN: [&str; 17] = [
+pub const OWN: [&str; 19] = [
     "root",
     "page_url",
     "breadcrumbs",
@@ -45,6 +45,8 @@ pub const OWN: [&str; 17] = [
     "intro",
     "home_title",
     "recent",
+    "recent_rows",
+    "rows",
     "kinds",
     "az",
     "canonical",
@@ -120,6 +122,9 @@ fn hash_value(w: &mut impl std::io::Write, v: &serde_json::Value) {
     }
 }
 
+/// Rows of document tables by document URL and variant, with their keys ([`BuildMemo::rows`]).
+pub type RowMemo = std::sync::Mutex<std::collections::HashMap<(Box<str>, u8), (Key, Arc<str>)>>;
+
 /// Everything a `serve` process keeps between builds.
 #[derive(Default)]
 pub struct BuildMemo {
@@ -133,6 +138,12 @@ pub struct BuildMemo {
     pub search: crate::search::analysis::Remembered,
     /// The templates last parsed, under the hash of the layout files.
     pub templates: std::sync::Mutex<Option<(Key, Arc<tera::Tera>)>>,
+    /// Rows of document tables as `row.html` made them: per document URL and
+    /// variant (the page's depth, whether the kind is shown), the last one
+    /// made and its key ([`BuildMemo::row_key`]). One entry per row, so it
+    /// stays as large as the site while pages taken from their traces leave
+    /// their rows untouched.
+    pub rows: RowMemo,
 }
 
 impl std::fmt::Debug for BuildMemo {
@@ -199,6 +210,27 @@ impl BuildMemo {
             let unknown: Vec<&&String> =
                 names.iter().filter(|n| !SHARED.contains(&n.as_str()) && !OWN.contains(&n.as_str())).collect();
             assert!(unknown.is_empty(), "template variables the page memo does not know: {unknown:?}");
+        }
+        *h.finalize().as_bytes()
+    }
+
+    /// The key of a row of a document table: the pages' salt (settings,
+    /// shared variables), the row template's key, and its variables.
+    pub fn row_key(
+        salt: &blake3::Hash,
+        template_key: &Key,
+        root: &str,
+        show_kind: bool,
+        row: &serde_json::Value,
+    ) -> Key {
+        let mut h = blake3::Hasher::new();
+        h.update(salt.as_bytes());
+        h.update(template_key);
+        h.update(root.as_bytes());
+        h.update(&[0, u8::from(show_kind)]);
+        {
+            let mut w = std::io::BufWriter::with_capacity(4096, &mut h);
+            hash_value(&mut w, row);
         }
         *h.finalize().as_bytes()
     }

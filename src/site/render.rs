@@ -173,6 +173,18 @@ struct NavItem {
     count: usize,
 }
 
+/// The template of one row of a document table.
+pub const ROW_TEMPLATE: &str = "row.html";
+/// Rows are kept per document for pages up to this many folders down, with and without the kind.
+const ROW_DEPTHS: usize = 4;
+const ROW_VARIANTS: usize = 2 * ROW_DEPTHS;
+
+/// The variant of a row on a page with this `root`, if rows of its depth are kept.
+fn row_variant(root: &str, show_kind: bool) -> Option<usize> {
+    let depth = root.len() / 3;
+    (root == "../".repeat(depth) && depth < ROW_DEPTHS).then_some(usize::from(show_kind) * ROW_DEPTHS + depth)
+}
+
 /// Each row's place when rows are sorted by lower-case title, then URL.
 fn row_rank(rows: &[RowView]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -197,6 +209,8 @@ pub struct Views<'a> {
     /// Each document's row in listings, and as a template value once a page needs it.
     rows: Vec<RowView>,
     row_values: Vec<OnceLock<Value>>,
+    /// Each document's table row as `row.html` makes it, per variant ([`row_variant`]).
+    row_html: Vec<[OnceLock<Arc<str>>; ROW_VARIANTS]>,
     /// The A–Å list, made when a page first needs it.
     az: OnceLock<Vec<crate::search::Letter>>,
     /// Each document's place in the A–Z order of rows (title, then URL).
@@ -226,6 +240,8 @@ pub struct Views<'a> {
 pub struct Pages<'a> {
     pub minify: bool,
     pub memo: Option<&'a Memo<Bytes>>,
+    /// Rows of document tables made by earlier builds (`pactum serve`).
+    pub rows: Option<&'a super::memo::RowMemo>,
     pub cache: Option<&'a PageCache>,
     /// What every page depends on besides its context and template
     /// (settings, the template names), when pages are keyed; the shared
@@ -324,6 +340,7 @@ impl<'a> Views<'a> {
             row_rank: row_rank(&rows),
             az: OnceLock::new(),
             row_values: rows.iter().map(|_| OnceLock::new()).collect(),
+            row_html: rows.iter().map(|_| Default::default()).collect(),
             rows,
             kinds,
             nav,
@@ -398,21 +415,34 @@ impl<'a> Views<'a> {
 
     /// A finished page: rendered, minified when the site wants it, or taken from the memo.
     pub(super) fn render(&self, template: &str, ctx: Context, url: &str) -> Result<Bytes, Diagnostic> {
-        self.render_then(template, ctx, url, Box::new(|_| {}))
+        self.render_then(template, ctx, url, &[], Box::new(|_| {}))
     }
 
     /// [`Views::render`] of a context that `complete` finishes: the page's key
     /// is taken before, so the context must already hold everything
     /// `complete` adds is made from (a hash of it will do).
+    /// `uses` names the templates besides `template` that `complete` renders with.
     pub(super) fn render_then(
         &self,
         template: &str,
         mut ctx: Context,
         url: &str,
+        uses: &[&str],
         complete: Box<dyn FnOnce(&mut Context) + '_>,
     ) -> Result<Bytes, Diagnostic> {
         trace::read(Read::Template(template.to_string()));
-        let template_key = |t: &std::collections::HashMap<String, Key>| t.get(template).copied().unwrap_or_default();
+        let template_key = |t: &std::collections::HashMap<String, Key>| {
+            let key = t.get(template).copied().unwrap_or_default();
+            if uses.is_empty() {
+                return key;
+            }
+            let mut h = crate::memo::Parts::new();
+            h.add(&key);
+            for u in uses {
+                h.add(&t.get(*u).copied().unwrap_or_default());
+            }
+            h.key()
+        };
         let key = (self.pages.salt.zip(self.pages.templates))
             .map(|(salt, t)| BuildMemo::page_key(&salt, template, &template_key(t), &ctx));
         let memo = self.pages.memo.zip(key);
@@ -624,28 +654,107 @@ impl<'a> Views<'a> {
         self.row_values[j].get_or_init(|| json!(self.rows[j]))
     }
 
+    /// The rows of the document table of `docs` (in this order) on a page
+    /// whose `root` is given, as `row.html` makes them. Each row is made
+    /// once per build and variant, and in `pactum serve` taken from the last
+    /// build while its variables are the same.
+    fn rows_html(&self, docs: &[usize], root: &str, show_kind: bool) -> Result<String, Diagnostic> {
+        trace::read(Read::Template(ROW_TEMPLATE.to_string()));
+        let variant = row_variant(root, show_kind);
+        let mut out = String::new();
+        for &i in docs {
+            let row = self.row(i);
+            let slot = variant.map(|v| &self.row_html[i][v]);
+            let html = match slot.and_then(OnceLock::get) {
+                Some(html) => html.clone(),
+                None => {
+                    let html = self.row_of(i, row, root, show_kind)?;
+                    slot.map(|s| s.set(html.clone()));
+                    html
+                }
+            };
+            out.push_str(&html);
+        }
+        Ok(out)
+    }
+
+    /// Row `row` of document `i` made by `row.html`, or as the last build made it.
+    fn row_of(&self, i: usize, row: &Value, root: &str, show_kind: bool) -> Result<Arc<str>, Diagnostic> {
+        let remembered = self.pages.rows.zip(self.pages.salt).zip(self.pages.templates).map(|((rows, salt), t)| {
+            let template = t.get(ROW_TEMPLATE).copied().unwrap_or_default();
+            let key = BuildMemo::row_key(&salt, &template, root, show_kind, row);
+            let name = (
+                Box::<str>::from(self.site.docs[i].url.as_str()),
+                row_variant(root, show_kind).map_or(u8::MAX, |v| v as u8),
+            );
+            (rows, key, name)
+        });
+        if let Some((rows, key, name)) = &remembered
+            && let Some((k, html)) = rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(name)
+            && k == key
+        {
+            return Ok(html.clone());
+        }
+        let mut ctx = Context::new();
+        ctx.insert("d", row);
+        ctx.insert("root", root);
+        ctx.insert("show_kind", &show_kind);
+        let html = self.with_shared(ctx, |ctx| self.tera.render(ROW_TEMPLATE, ctx));
+        let html: Arc<str> = html.map_err(|e| template_error(&e, None, self.layouts))?.into();
+        if let Some((rows, key, name)) = remembered {
+            rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name, (key, html.clone()));
+        }
+        Ok(html)
+    }
+
     /// The `listing` variable: a title, the kind (empty for mixed kinds) and
     /// the rows of `docs` in A–Z order (moved in: `json!` would copy them).
-    fn listing_value(&self, title: String, kind: &str, docs: impl Iterator<Item = usize>) -> Value {
-        let mut docs: Vec<usize> = docs.collect();
+    fn listing_value(&self, title: String, kind: &str, docs: &mut [usize]) -> Value {
         docs.sort_by_key(|&i| self.row_rank[i]);
         let mut listing = json!({ "title": title, "intro": "", "kind": kind });
-        listing["docs"] = Value::Array(docs.into_iter().map(|i| self.row(i).clone()).collect());
+        listing["docs"] = Value::Array(docs.iter().map(|&i| self.row(i).clone()).collect());
         listing
+    }
+
+    /// Render a page with a document table of `docs`: its rows are made
+    /// (or taken) after the page's key, into the variable `rows_var`.
+    fn render_table(
+        &self,
+        template: &str,
+        ctx: Context,
+        url: &str,
+        (rows_var, docs, show_kind): (&'static str, Vec<usize>, bool),
+    ) -> Result<Bytes, Diagnostic> {
+        let root = root_of(url);
+        let rows = std::cell::RefCell::new(None);
+        let page = self.render_then(
+            template,
+            ctx,
+            url,
+            &[ROW_TEMPLATE],
+            Box::new(|ctx: &mut Context| match self.rows_html(&docs, &root, show_kind) {
+                Ok(html) => ctx.insert(rows_var, &html),
+                Err(e) => *rows.borrow_mut() = Some(e),
+            }),
+        );
+        match rows.into_inner() {
+            Some(e) => Err(e),
+            None => page,
+        }
     }
 
     /// The listing page of one kind.
     pub fn listing(&self, kind: Kind) -> Result<Bytes, Diagnostic> {
         let url = listing_url(kind);
         trace::read(Read::Kind(kind));
-        let docs = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind);
+        let mut docs: Vec<usize> = (0..self.site.docs.len()).filter(|&i| self.site.docs[i].kind == kind).collect();
         let mut ctx = self.base(&url, vec![self.home_crumb()]);
         put(
             &mut ctx,
             "listing",
-            self.listing_value(self.label(&format!("{}_plural", kind.label_key())), kind.name(), docs),
+            self.listing_value(self.label(&format!("{}_plural", kind.label_key())), kind.name(), &mut docs),
         );
-        self.render("listing.html", ctx, &url)
+        self.render_table("listing.html", ctx, &url, ("rows", docs, false))
     }
 
     /// The index of a facet: every tag, or every organisation.
@@ -672,8 +781,9 @@ impl<'a> Views<'a> {
         let mut ctx = self.base(&group.url, crumbs);
         ctx.insert("facet", &self.facet_view(facet));
         let title = format!("{} {}", self.label(facet.title_prefix_key()), group.name);
-        put(&mut ctx, "listing", self.listing_value(title, "", group.docs.iter().copied()));
-        self.render("group.html", ctx, &group.url)
+        let mut docs = group.docs.clone();
+        put(&mut ctx, "listing", self.listing_value(title, "", &mut docs));
+        self.render_table("group.html", ctx, &group.url, ("rows", docs, true))
     }
 
     fn facet_view(&self, facet: Facet) -> Value {
@@ -714,7 +824,7 @@ impl<'a> Views<'a> {
         ctx.insert("home_title", &title);
         ctx.insert("recent", &recent.iter().map(|&i| self.row(i)).collect::<Vec<_>>());
         ctx.insert("kinds", &self.kinds);
-        self.render("home.html", ctx, url)
+        self.render_table("home.html", ctx, url, ("recent_rows", recent, true))
     }
 
     pub fn not_found(&self) -> Result<Bytes, Diagnostic> {
