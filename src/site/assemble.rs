@@ -78,6 +78,9 @@ impl Site {
         paths.extend(
             [crate::search::PAGE_URL, crate::search::QUICK_FILE, crate::search::MANIFEST_FILE].map(String::from),
         );
+        let letters: std::collections::BTreeSet<String> =
+            self.docs.iter().map(|d| crate::search::az_letter(&d.fm.title)).collect();
+        paths.extend(letters.iter().map(|l| crate::search::letter_url(l)));
         paths
     }
 }
@@ -86,6 +89,7 @@ impl Site {
 /// editors type the composed letter, and both must name the same document.
 pub fn nfc_path(p: &std::path::Path) -> PathBuf {
     match p.to_str() {
+        Some(s) if s.is_ascii() => p.to_path_buf(),
         Some(s) if unicode_normalization::is_nfc_quick(s.chars()) != unicode_normalization::IsNormalized::Yes => {
             PathBuf::from(s.nfc().collect::<String>())
         }
@@ -166,7 +170,7 @@ fn collect_groups(
 ) -> BTreeMap<String, Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     // Few names, used by many documents: each is slugged once.
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut slugs: rustc_hash::FxHashMap<&str, String> = rustc_hash::FxHashMap::default();
     for (i, d) in docs.iter().enumerate() {
         for name in names(d) {
             let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
@@ -189,7 +193,7 @@ fn collect_groups(
 /// Two outputs on one path (also when they differ only in case or Unicode
 /// normalisation, which collide on macOS and Windows hosts) are errors.
 fn check_paths(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let key = |p: &str| p.nfc().collect::<String>().to_lowercase();
+    let key = |p: &str| if p.is_ascii() { p.to_ascii_lowercase() } else { p.nfc().collect::<String>().to_lowercase() };
     let generated: HashMap<String, String> = site.generated_paths().into_iter().map(|p| (key(&p), p)).collect();
     let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, d) in site.docs.iter().enumerate() {
