@@ -269,3 +269,22 @@ fn a_layout_edit_renders_again_only_the_pages_made_with_that_layout() {
     );
     assert_eq!(hits.traces, pages(&clean) - tables.len(), "{hits:?}");
 }
+
+#[test]
+fn a_page_found_by_its_key_still_depends_on_the_row_layout() {
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let (site, _) = minimal_built(&memo);
+    // A title change makes the front page again, which finds itself by its key
+    // (its table does not show that document) without making its rows...
+    edit(&site, 1, 36, 0);
+    with_memo(&site);
+    memo.finish_build(true);
+    // ...and its trace must still name row.html: an edit to it reaches the front page.
+    edit(&site, 13, 0, 1);
+    let edited = with_memo(&site);
+    memo.finish_build(true);
+    let clean = site.build();
+    assert!(String::from_utf8_lossy(&clean.output["index.html"]).contains("data-n=1"));
+    assert_eq!(edited.output["index.html"], clean.output["index.html"]);
+}

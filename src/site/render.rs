@@ -430,7 +430,10 @@ impl<'a> Views<'a> {
         uses: &[&str],
         complete: Box<dyn FnOnce(&mut Context) + '_>,
     ) -> Result<Bytes, Diagnostic> {
-        trace::read(Read::Template(template.to_string()));
+        // Recorded here, not where `complete` uses them: a page found by its key never calls it.
+        for t in std::iter::once(&template).chain(uses) {
+            trace::read(Read::Template(t.to_string()));
+        }
         let template_key = |t: &std::collections::HashMap<String, Key>| {
             let key = t.get(template).copied().unwrap_or_default();
             if uses.is_empty() {
@@ -659,7 +662,6 @@ impl<'a> Views<'a> {
     /// once per build and variant, and in `pactum serve` taken from the last
     /// build while its variables are the same.
     fn rows_html(&self, docs: &[usize], root: &str, show_kind: bool) -> Result<String, Diagnostic> {
-        trace::read(Read::Template(ROW_TEMPLATE.to_string()));
         let variant = row_variant(root, show_kind);
         let mut out = String::new();
         for &i in docs {
