@@ -212,6 +212,7 @@ fn load_one(
     }
     let parsed = parse_document(&bytes, rel, source, config).map(|mut doc| {
         doc.content_key = key;
+        doc.meta_key = doc.meta_key_now();
         Arc::new(doc)
     });
     memo.put(key, parsed.clone());
@@ -281,6 +282,7 @@ pub fn parse_document(bytes: &[u8], rel: &Path, source: PathBuf, config: &Config
         body_pos: split.body_pos,
         text,
         content_key: [0; 32],
+        meta_key: [0; 32],
     })
 }
 

@@ -165,9 +165,21 @@ pub struct Document {
     /// With `pactum serve`, the hash of the file's path, bytes and the
     /// configuration, which later steps key their memos by; zero otherwise.
     pub content_key: [u8; 32],
+    /// With `pactum serve`, the hash of the path and the front matter
+    /// ([`Document::meta_key_now`]), made once when the file is parsed; zero otherwise.
+    pub meta_key: [u8; 32],
 }
 
 impl Document {
+    /// The hash of the path and the front matter: what changes the document's
+    /// URL, id, title, kind, status and dates, and not its body.
+    pub fn meta_key_now(&self) -> [u8; 32] {
+        crate::memo::Parts::new()
+            .add(self.rel.as_os_str().as_encoded_bytes())
+            .add(self.text[..self.body_start.min(self.text.len())].as_bytes())
+            .key()
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }

@@ -155,15 +155,7 @@ impl<'a> Fingerprints<'a> {
         use rayon::prelude::*;
         let docs = &site.docs;
         let index = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
-        let meta = docs
-            .par_iter()
-            .map(|d| {
-                Parts::new()
-                    .add(d.rel.as_os_str().as_encoded_bytes())
-                    .add(d.text[..d.body_start.min(d.text.len())].as_bytes())
-                    .key()
-            })
-            .collect();
+        let meta = docs.par_iter().map(|d| if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key }).collect();
         let body = inputs.rendered.iter().map(|r| r.fingerprint).collect();
         let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, i)).collect();
         let mut h = Parts::new();
