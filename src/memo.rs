@@ -10,7 +10,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub type Key = [u8; 32];
 
 /// A key made of length-prefixed parts, so that no two lists of parts hash alike.
-pub struct Parts(blake3::Hasher);
+/// Small parts are gathered before they reach the hasher: most keys are made
+/// of many short strings, and each call into the hasher has a cost of its own.
+pub struct Parts {
+    hasher: blake3::Hasher,
+    buf: [u8; PARTS_BUF],
+    len: usize,
+}
+
+const PARTS_BUF: usize = 1024;
 
 impl Default for Parts {
     fn default() -> Self {
@@ -20,21 +28,38 @@ impl Default for Parts {
 
 impl Parts {
     pub fn new() -> Parts {
-        Parts(blake3::Hasher::new())
+        Parts { hasher: blake3::Hasher::new(), buf: [0; PARTS_BUF], len: 0 }
     }
 
     pub fn add(&mut self, bytes: &[u8]) -> &mut Parts {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        let prefix = (bytes.len() as u64).to_le_bytes();
+        let need = prefix.len() + bytes.len();
+        if self.len + need > PARTS_BUF {
+            self.hasher.update(&self.buf[..self.len]);
+            self.len = 0;
+        }
+        if need > PARTS_BUF {
+            self.hasher.update(&prefix);
+            self.hasher.update(bytes);
+        } else {
+            self.buf[self.len..self.len + prefix.len()].copy_from_slice(&prefix);
+            self.buf[self.len + prefix.len()..self.len + need].copy_from_slice(bytes);
+            self.len += need;
+        }
         self
     }
 
     pub fn key(&self) -> Key {
-        *self.0.finalize().as_bytes()
+        *self.hash().as_bytes()
     }
 
     pub fn hash(&self) -> blake3::Hash {
-        self.0.finalize()
+        if self.len == 0 {
+            return self.hasher.finalize();
+        }
+        let mut h = self.hasher.clone();
+        h.update(&self.buf[..self.len]);
+        h.finalize()
     }
 }
 
@@ -129,5 +154,26 @@ impl<V: Clone> Memo<V> {
             }
         }
         self.hits.swap(0, Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Parts;
+
+    #[test]
+    fn parts_hash_the_length_prefixed_stream_whatever_their_sizes() {
+        let sizes = [0usize, 1, 7, 500, 1016, 1017, 3000, 2, 1024];
+        let parts: Vec<Vec<u8>> = sizes.iter().enumerate().map(|(i, n)| vec![i as u8 + 1; *n]).collect();
+        let mut want = blake3::Hasher::new();
+        let mut p = Parts::new();
+        for part in &parts {
+            want.update(&(part.len() as u64).to_le_bytes());
+            want.update(part);
+            p.add(part);
+            assert_eq!(p.key(), *want.finalize().as_bytes(), "after a part of {} bytes", part.len());
+        }
+        // Parts that differ only in where one ends and the next starts hash apart.
+        assert_ne!(Parts::new().add(b"ab").add(b"c").key(), Parts::new().add(b"a").add(b"bc").key());
     }
 }
