@@ -78,10 +78,13 @@ impl Site {
         paths.extend(
             [crate::search::PAGE_URL, crate::search::QUICK_FILE, crate::search::MANIFEST_FILE].map(String::from),
         );
-        let letters: std::collections::BTreeSet<String> =
-            self.docs.iter().map(|d| crate::search::az_letter(&d.fm.title)).collect();
-        paths.extend(letters.iter().map(|l| crate::search::letter_url(l)));
+        paths.extend(self.letters().iter().map(|l| crate::search::letter_url(l)));
         paths
+    }
+
+    /// The letters of the A–Å list: one page each.
+    pub fn letters(&self) -> std::collections::BTreeSet<String> {
+        self.docs.iter().map(|d| crate::search::az_letter(&d.fm.title)).collect()
     }
 }
 

@@ -670,7 +670,7 @@ impl<'a> Views<'a> {
             let html = match slot.and_then(OnceLock::get) {
                 Some(html) => html.clone(),
                 None => {
-                    let html = self.row_of(i, row, root, show_kind)?;
+                    let html = self.row_of(i, row, root, show_kind, variant)?;
                     slot.map(|s| s.set(html.clone()));
                     html
                 }
@@ -680,15 +680,20 @@ impl<'a> Views<'a> {
         Ok(out)
     }
 
-    /// Row `row` of document `i` made by `row.html`, or as the last build made it.
-    fn row_of(&self, i: usize, row: &Value, root: &str, show_kind: bool) -> Result<Arc<str>, Diagnostic> {
+    /// Row `row` of document `i` (of `variant`, [`row_variant`]) made by
+    /// `row.html`, or as the last build made it.
+    fn row_of(
+        &self,
+        i: usize,
+        row: &Value,
+        root: &str,
+        show_kind: bool,
+        variant: Option<usize>,
+    ) -> Result<Arc<str>, Diagnostic> {
         let remembered = self.pages.rows.zip(self.pages.salt).zip(self.pages.templates).map(|((rows, salt), t)| {
             let template = t.get(ROW_TEMPLATE).copied().unwrap_or_default();
             let key = BuildMemo::row_key(&salt, &template, root, show_kind, row);
-            let name = (
-                Box::<str>::from(self.site.docs[i].url.as_str()),
-                row_variant(root, show_kind).map_or(u8::MAX, |v| v as u8),
-            );
+            let name = (Box::<str>::from(self.site.docs[i].url.as_str()), variant.map_or(u8::MAX, |v| v as u8));
             (rows, key, name)
         });
         if let Some((rows, key, name)) = &remembered
@@ -860,7 +865,7 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// The letters of the A–Å list: `[{letter, url, count, current}]`.
+    /// The letters of the A–Å list: `[{letter, url, current}]`.
     fn az_nav(&self, current: Option<&str>) -> Value {
         trace::read(Read::Letters);
         Value::Array(
@@ -899,9 +904,7 @@ impl<'a> Views<'a> {
         jobs.push(Job::NotFound);
         jobs.extend(Facet::ALL.map(Job::GroupIndex));
         jobs.push(Job::Search);
-        let letters: std::collections::BTreeSet<String> =
-            self.site.docs.iter().map(|d| crate::search::az_letter(&d.fm.title)).collect();
-        jobs.extend(letters.into_iter().map(Job::Letter));
+        jobs.extend(self.site.letters().into_iter().map(Job::Letter));
         jobs.extend(listed_kinds().filter(|k| self.site.docs.iter().any(|d| d.kind == *k)).map(Job::Listing));
         for facet in Facet::ALL {
             jobs.extend(facet.groups(self.site).keys().map(|s| Job::Group(facet, s.clone())));
