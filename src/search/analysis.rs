@@ -32,16 +32,16 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    /// The same postings with every term id `t` replaced by `map[t]`.
-    fn renumbered(&self, map: &[u32]) -> DocTerms {
-        let mut quick: Vec<(u32, u32)> = self.quick.iter().map(|&(t, c)| (map[t as usize], c)).collect();
-        quick.sort_unstable();
-        quick.dedup();
-        DocTerms {
-            full: self.full.iter().map(|&(t, s, i)| (map[t as usize], s, i)).collect(),
-            quick,
-            title_terms: self.title_terms,
+    /// Replace every term id `t` by `map[t]`.
+    fn renumber(&mut self, map: &[u32]) {
+        for p in &mut self.full {
+            p.0 = map[p.0 as usize];
         }
+        for p in &mut self.quick {
+            p.0 = map[p.0 as usize];
+        }
+        self.quick.sort_unstable();
+        self.quick.dedup();
     }
 }
 
@@ -137,34 +137,68 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
         .collect();
     let analyzers: Vec<Analyzer> =
         slots.into_iter().map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner).an).collect();
+    match memory {
+        None => number_fresh(passed, &analyzers),
+        Some((m, _)) => number_remembered(passed, &analyzers, m),
+    }
+}
 
-    // The analyzers' terms in one table: the remembered one, or a new one.
-    let mut fresh = Table::default();
-    let mut remembered = memory.map(|(m, _)| m.table.lock().unwrap_or_else(PoisonError::into_inner));
-    let table: &mut Table = remembered.as_deref_mut().unwrap_or(&mut fresh);
+/// One numbering by sorted term for documents analysed now, without a
+/// table: every term an analyzer met is in a document it analysed.
+fn number_fresh(passed: Vec<Pass>, analyzers: &[Analyzer]) -> Analysis {
+    let mut all: Vec<(&str, u32, u32)> = analyzers
+        .iter()
+        .enumerate()
+        .flat_map(|(slot, an)| (0..an.len() as u32).map(move |id| (&**an.term(id), slot as u32, id)))
+        .collect();
+    all.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut maps: Vec<Vec<u32>> = analyzers.iter().map(|an| vec![0; an.len()]).collect();
+    let mut terms: Vec<String> = Vec::new();
+    for (term, slot, id) in all {
+        if terms.last().is_none_or(|t| t != term) {
+            terms.push(term.to_string());
+        }
+        maps[slot as usize][id as usize] = (terms.len() - 1) as u32;
+    }
+    let (docs, fragments) = passed
+        .into_par_iter()
+        .map(|p| match p {
+            Pass::New(slot, mut terms, file, _) => {
+                terms.renumber(&maps[slot]);
+                (Arc::new(terms), file)
+            }
+            Pass::Known(k) => k,
+        })
+        .unzip();
+    Analysis { terms, docs, rank: Vec::new(), fragments }
+}
+
+/// The numbering of a rebuild in `pactum serve`: documents keep the ids of
+/// the remembered table, which takes the new terms, and `rank` sorts them.
+fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered) -> Analysis {
+    let mut table = m.table.lock().unwrap_or_else(PoisonError::into_inner);
     let to_table: Vec<Vec<u32>> =
         analyzers.iter().map(|an| (0..an.len() as u32).map(|id| table.id(an.term(id))).collect()).collect();
-    let passed: Vec<Pass> = passed
-        .into_iter()
-        .map(|p| match (p, memory) {
-            (Pass::New(slot, terms, file, Some(key)), Some((m, _))) => {
-                let known = (Arc::new(terms.renumbered(&to_table[slot])), file);
-                m.docs.put(key, known.clone());
-                Pass::Known(known)
+    let passed: Vec<(Arc<DocTerms>, File)> = passed
+        .into_par_iter()
+        .map(|p| match p {
+            Pass::New(slot, mut terms, file, key) => {
+                terms.renumber(&to_table[slot]);
+                let known = (Arc::new(terms), file);
+                if let Some(key) = key {
+                    m.docs.put(key, known.clone());
+                }
+                known
             }
-            (p, _) => p,
+            Pass::Known(k) => k,
         })
         .collect();
 
     // Number the terms in use in sorted order.
     let mut used = vec![false; table.terms.len()];
-    for p in &passed {
-        let (terms, map): (&DocTerms, Option<&[u32]>) = match p {
-            Pass::Known(k) => (&k.0, None),
-            Pass::New(slot, terms, ..) => (terms, Some(&to_table[*slot])),
-        };
+    for (terms, _) in &passed {
         for t in terms.full.iter().map(|p| p.0).chain(terms.quick.iter().map(|p| p.0)) {
-            used[map.map_or(t, |m| m[t as usize]) as usize] = true;
+            used[t as usize] = true;
         }
     }
     let mut order: Vec<u32> = (0..used.len() as u32).filter(|&t| used[t as usize]).collect();
@@ -174,20 +208,8 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
         rank[*t as usize] = r as u32;
     }
     let terms: Vec<String> = order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
-    drop(remembered);
-    // With memory the documents keep the remembered table's ids and `rank`
-    // numbers them; without, each is renumbered from its analyzer's ids.
-    let keep = memory.is_some();
-    let maps: Vec<Vec<u32>> =
-        if keep { to_table } else { to_table.iter().map(|m| m.iter().map(|t| rank[*t as usize]).collect()).collect() };
-    let (docs, fragments) = passed
-        .into_par_iter()
-        .map(|p| match p {
-            Pass::Known(k) => k,
-            Pass::New(slot, terms, file, _) => (Arc::new(terms.renumbered(&maps[slot])), file),
-        })
-        .unzip();
-    let rank = if keep { rank } else { Vec::new() };
+    drop(table);
+    let (docs, fragments) = passed.into_iter().unzip();
     Analysis { terms, docs, rank, fragments }
 }
 

@@ -96,18 +96,19 @@ pub fn push_string(out: &mut String, s: &str) {
     let mut run = 0;
     let mut i = 0;
     while i < b.len() {
-        // Eight plain bytes at a time.
-        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
-            && plain(u64::from_le_bytes(w))
-        {
-            i += 8;
-            continue;
-        }
-        let x = b[i];
-        if (b' '..=0x7f).contains(&x) && x != b'"' && x != b'\\' {
+        // Eight bytes at a time, on to the first that needs escaping.
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            let special = special(u64::from_le_bytes(w));
+            if special == 0 {
+                i += 8;
+                continue;
+            }
+            i += special.trailing_zeros() as usize / 8;
+        } else if (b' '..=0x7f).contains(&b[i]) && b[i] != b'"' && b[i] != b'\\' {
             i += 1;
             continue;
         }
+        let x = b[i];
         out.push_str(&s[run..i]);
         match x {
             b'"' => out.push_str("\\\""),
@@ -117,13 +118,10 @@ pub fn push_string(out: &mut String, s: &str) {
             b'\r' => out.push_str("\\r"),
             0x08 => out.push_str("\\b"),
             0x0c => out.push_str("\\f"),
-            // Two-byte characters (Danish letters among them) in one go.
+            // Two-byte characters (Danish letters among them) from a table.
             0xc2..=0xdf if i + 1 < b.len() => {
                 let u = (usize::from(x & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
-                out.push_str("\\u0");
-                for d in [HEX[u >> 8], HEX[(u >> 4) & 15], HEX[u & 15]] {
-                    out.push(char::from(d));
-                }
+                out.push_str(&two_byte_escapes()[u * 6..u * 6 + 6]);
                 i += 1;
             }
             _ => {
@@ -139,14 +137,21 @@ pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether the eight bytes of `w` are all ASCII, none a control character,
-/// `"` or `\\` (bit tricks: a byte is zero where `has_zero` sets its top bit).
-fn plain(w: u64) -> bool {
+/// The top bit of each byte of `w` that is not plain ASCII: non-ASCII, a
+/// control character, `"` or `\\`. Bit tricks whose borrows can mark a byte
+/// above a marked one, so only the lowest mark is exact (it is the one used).
+fn special(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (w & HIGH) | below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\'))) == 0
+    (w & HIGH) | below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\')))
+}
+
+/// `\u0XYZ` for every code point below U+0800, six bytes each.
+fn two_byte_escapes() -> &'static str {
+    static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| (0..0x800).map(|u| format!("\\u{u:04x}")).collect())
 }
 
 /// `\uXXXX` for each UTF-16 unit of `c`.
