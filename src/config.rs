@@ -26,6 +26,8 @@ pub struct Config {
     /// Content folder (first path component) → kind.
     pub kinds: BTreeMap<String, Kind>,
     pub minify: bool,
+    /// Whether the search index is built (and the search box shown).
+    pub search: bool,
     /// Whether raw HTML in documents is rendered (sanitised) or shown as text.
     pub raw_html: RawHtml,
 }
@@ -40,6 +42,7 @@ impl Default for Config {
             accessibility_url: String::new(),
             kinds: Kind::ALL.iter().map(|k| (k.folder().to_string(), *k)).collect(),
             minify: true,
+            search: true,
             raw_html: RawHtml::default(),
         }
     }
@@ -55,6 +58,7 @@ struct Raw {
     accessibility_url: Option<String>,
     kinds: Option<BTreeMap<String, Spanned<String>>>,
     minify: Option<bool>,
+    search: Option<bool>,
     raw_html: Option<RawHtmlKeys>,
 }
 
@@ -90,7 +94,7 @@ impl Config {
                     e.location().map_or(Pos::START, |l| Pos { line: l.line() as usize, col: l.column() as usize });
                 return Err(vec![
                     Diagnostic::error("config", file, format!("invalid config: {msg}")).at(text, pos, 1).help(
-                        "keys: title, description, language, base_url, accessibility_url, kinds, minify, raw_html",
+                        "keys: title, description, language, base_url, accessibility_url, kinds, minify, search, raw_html",
                     ),
                 ]);
             }
@@ -104,6 +108,7 @@ impl Config {
         config.description = raw.description.unwrap_or_default();
         config.accessibility_url = raw.accessibility_url.unwrap_or_default();
         config.minify = raw.minify.unwrap_or(true);
+        config.search = raw.search.unwrap_or(true);
         if let Some(lang) = raw.language {
             if crate::i18n::ui_strings(&lang.value).is_some() {
                 config.language = lang.value.clone();

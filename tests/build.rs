@@ -227,3 +227,32 @@ fn a_deeply_nested_document_builds_through_the_binary() {
     let other = std::fs::read_to_string(site.root().join("out/sider/om/index.html")).unwrap();
     assert!(!other.contains("\n<main"), "other pages are still minified");
 }
+
+#[test]
+fn a_site_with_search_off_has_no_index_and_no_search_box() {
+    let site = SiteTest::example();
+    let on = site.build();
+    assert!(!on.has_errors(), "{:?}", on.diags);
+    let config = std::fs::read_to_string(site.root().join("pactum.yaml")).unwrap_or_default();
+    site.write("pactum.yaml", &format!("{config}\nsearch: false\n"));
+    let off = site.build();
+    assert!(!off.has_errors(), "{:?}", off.diags);
+
+    let index_files =
+        |b: &pactum::site::Built| b.output.keys().filter(|p| p.starts_with("soeg/") && p.ends_with(".js")).count();
+    assert!(index_files(&on) > 10, "the example's index has its manifest, quick find, shards and chunks");
+    assert_eq!(index_files(&off), 0);
+    // Every page drops the search box and the search scripts; the search
+    // page keeps the lists by kind and A–Å, and its letter pages are there.
+    for (path, bytes) in off.output.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("role=search") && !html.contains("search-input"), "{path} has a search box");
+        assert!(!html.contains("assets/search"), "{path} loads a search script or style");
+    }
+    let search = page(&off, "soeg/index.html");
+    assert!(search.contains("search-az") && search.contains("search-kinds"), "{search}");
+    assert!(off.output.keys().any(|p| p.starts_with("soeg/bogstav/")));
+    let home = page(&on, "index.html");
+    assert!(home.contains("search-input") && home.contains("assets/search"), "{home}");
+    assert!(off.timings.iter().all(|l| l.name != "search"));
+}

@@ -369,7 +369,7 @@ impl<'a> Views<'a> {
             "site",
             &json!({
                 "title": c.title, "description": c.description, "lang": c.language,
-                "base_url": c.base_url, "accessibility_url": c.accessibility_url,
+                "base_url": c.base_url, "accessibility_url": c.accessibility_url, "search": c.search,
             }),
         );
         ctx.insert("t", &self.t);
