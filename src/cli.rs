@@ -257,7 +257,6 @@ fn print_timings(built: &Built, write: std::time::Duration) {
             format!("  cpu {:>6} ms  {:>5} MB ({} MB peak)", cpu.as_millis(), mb(m.now), mb(m.peak))
         });
         let note = match name {
-            "search" => "  (alongside render, in its time)".to_string(),
             "history" => format!(
                 "  ({} commits compared, {} blobs parsed; the rest from {})",
                 built.history.commits,
@@ -289,14 +288,8 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
             if let Ok(mut s) = shared.write() {
                 if errors.is_empty() {
                     s.site = Arc::new(built.output);
-                    let phases: Vec<String> = built
-                        .timings
-                        .iter()
-                        .map(|l| match l.name {
-                            "search" => format!("search {} alongside render", l.took.as_millis()),
-                            name => format!("{name} {}", l.took.as_millis()),
-                        })
-                        .collect();
+                    let phases: Vec<String> =
+                        built.timings.iter().map(|l| format!("{} {}", l.name, l.took.as_millis())).collect();
                     eprintln!(
                         "rebuilt {} documents in {} ms ({}; read {} files; reused {} bodies, {} search analyses and {} pages, {} of them without building their context)",
                         built.documents,

@@ -76,8 +76,7 @@ impl Built {
 pub struct Lap {
     pub name: &'static str,
     pub took: Duration,
-    /// The process's memory when the phase ended (Linux only; none for
-    /// `search`, which runs alongside `render` and is timed within it).
+    /// The process's memory when the phase ended (Linux only).
     pub memory: Option<Memory>,
 }
 
@@ -162,7 +161,7 @@ pub fn build(opts: &BuildOptions) -> Built {
     };
     let bodies = opts.memo.as_deref().map(|m| Bodies::new(&m.bodies, &site, &loaded.drafts, &history));
     let bodies = bodies.as_ref();
-    let rendered = render_bodies(&site, &links, bodies);
+    let mut rendered = render_bodies(&site, &links, bodies);
     for (r, d) in rendered.iter().zip(&site.docs) {
         built.diags.extend(r.diags.iter().cloned());
         built.external.extend(r.external.iter().map(|(url, pos)| ExternalLink {
@@ -224,31 +223,27 @@ pub fn build(opts: &BuildOptions) -> Built {
         };
         views.traces = Some(trace::Traces { memo: &m.traces, now: trace::Fingerprints::new(&site, &inputs) });
     }
-    // The search index reads the documents' sections only, so it is built
-    // while the pages render, on the cores rendering leaves idle.
-    let search_memory = opts.memo.as_deref().map(|m| &m.search);
-    let ((pages, mut diags), (search_files, search_took)) = rayon::join(
-        || views.all_pages(&rendered),
-        || {
-            let start = Instant::now();
-            let files =
-                if site.config.search { crate::search::files(&site, &rendered, search_memory) } else { Vec::new() };
-            (files, start.elapsed())
-        },
-    );
+    let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);
     let feed_title = views.t_get("feed_title");
     drop(views);
     drop(old);
     drop(graph);
     lap(&mut built, "render");
-    if site.config.search {
-        built.timings.push(Lap { name: "search", took: search_took, memory: None });
-    }
     if built.has_errors() {
         return built.fail(Vec::new());
     }
-    output.extend(search_files);
+    // The pages hold the bodies' HTML now; search reads only text and sections.
+    for r in &mut rendered {
+        // Shared with the serve memo, a body stays as it is.
+        if let Some(r) = Arc::get_mut(r) {
+            r.html = Arc::from("");
+        }
+    }
+    if site.config.search {
+        output.extend(crate::search::files(&site, &rendered, opts.memo.as_deref().map(|m| &m.search)));
+        lap(&mut built, "search");
+    }
     if !site.config.base_url.is_empty() {
         let mut urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).filter(|u| *u != "404.html").collect();
         urls.sort();
