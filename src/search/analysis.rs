@@ -90,11 +90,19 @@ impl Remembered {
     }
 }
 
-/// Terms by id, and ids by term.
+/// Terms by id, and ids by term; and which are in use, kept up to date
+/// from build to build.
 #[derive(Default)]
 struct Table {
     ids: FxHashMap<Arc<str>, u32>,
     terms: Vec<Arc<str>>,
+    /// Postings (full text and quick find) of the counted documents, by term id.
+    uses: Vec<u32>,
+    /// The documents of the last build, by key: those `uses` counts.
+    counted: FxHashMap<Key, Arc<DocTerms>>,
+    /// The ids in use, in term order, and the place of each there (or `u32::MAX`).
+    order: Vec<u32>,
+    rank: Vec<u32>,
 }
 
 impl Table {
@@ -139,7 +147,7 @@ pub fn analyse(docs: &[Doc<'_>], memory: Option<(&Remembered, &[Key])>) -> Analy
         slots.into_iter().map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner).an).collect();
     match memory {
         None => number_fresh(passed, &analyzers),
-        Some((m, _)) => number_remembered(passed, &analyzers, m),
+        Some((m, keys)) => number_remembered(passed, &analyzers, m, keys),
     }
 }
 
@@ -175,7 +183,9 @@ fn number_fresh(passed: Vec<Pass>, analyzers: &[Analyzer]) -> Analysis {
 
 /// The numbering of a rebuild in `pactum serve`: documents keep the ids of
 /// the remembered table, which takes the new terms, and `rank` sorts them.
-fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered) -> Analysis {
+/// The terms in use and their order are updated from the documents that
+/// changed, not counted and sorted again.
+fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered, keys: &[Key]) -> Analysis {
     let mut table = m.table.lock().unwrap_or_else(PoisonError::into_inner);
     let to_table: Vec<Vec<u32>> =
         analyzers.iter().map(|an| (0..an.len() as u32).map(|id| table.id(an.term(id))).collect()).collect();
@@ -193,24 +203,77 @@ fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered) 
             Pass::Known(k) => k,
         })
         .collect();
-
-    // Number the terms in use in sorted order.
-    let mut used = vec![false; table.terms.len()];
-    for (terms, _) in &passed {
-        for t in terms.full.iter().map(|p| p.0).chain(terms.quick.iter().map(|p| p.0)) {
-            used[t as usize] = true;
-        }
-    }
-    let mut order: Vec<u32> = (0..used.len() as u32).filter(|&t| used[t as usize]).collect();
-    order.par_sort_unstable_by(|a, b| table.terms[*a as usize].cmp(&table.terms[*b as usize]));
-    let mut rank = vec![u32::MAX; used.len()];
-    for (r, t) in order.iter().enumerate() {
-        rank[*t as usize] = r as u32;
-    }
-    let terms: Vec<String> = order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
+    table.count(keys, passed.iter().map(|p| &p.0));
+    let terms: Vec<String> = table.order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
+    let rank = table.rank.clone();
     drop(table);
     let (docs, fragments) = passed.into_iter().unzip();
     Analysis { terms, docs, rank, fragments }
+}
+
+/// Every term id of the postings of `d`, repeats included.
+fn term_ids(d: &DocTerms) -> impl Iterator<Item = u32> + '_ {
+    d.full.iter().map(|p| p.0).chain(d.quick.iter().map(|p| p.0))
+}
+
+impl Table {
+    /// Count the postings of `docs` (keyed by `keys`) instead of the last
+    /// build's, and bring `order` and `rank` up to date: only documents
+    /// that came or went are counted, and only terms that came into use or
+    /// went out of it move.
+    fn count<'a>(&mut self, keys: &[Key], docs: impl Iterator<Item = &'a Arc<DocTerms>>) {
+        self.uses.resize(self.terms.len(), 0);
+        self.rank.resize(self.terms.len(), u32::MAX);
+        let mut counted: FxHashMap<Key, Arc<DocTerms>> = keys.iter().copied().zip(docs.cloned()).collect();
+        let mut moved: Vec<u32> = Vec::new();
+        for (key, d) in &self.counted {
+            if !counted.contains_key(key) {
+                for t in term_ids(d) {
+                    self.uses[t as usize] -= 1;
+                    if self.uses[t as usize] == 0 {
+                        moved.push(t);
+                    }
+                }
+            }
+        }
+        for (key, d) in &counted {
+            if !self.counted.contains_key(key) {
+                for t in term_ids(d) {
+                    if self.uses[t as usize] == 0 {
+                        moved.push(t);
+                    }
+                    self.uses[t as usize] += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut self.counted, &mut counted);
+        if moved.is_empty() {
+            return;
+        }
+        // Terms that went out of use leave the order; those that came into
+        // use (and were not in it) are sorted and merged in.
+        let Table { terms, uses, order, rank, .. } = self;
+        let mut new: Vec<u32> =
+            moved.into_iter().filter(|t| uses[*t as usize] > 0 && rank[*t as usize] == u32::MAX).collect();
+        new.sort_unstable_by(|a, b| terms[*a as usize].cmp(&terms[*b as usize]));
+        new.dedup();
+        order.retain(|t| uses[*t as usize] > 0);
+        let mut merged = Vec::with_capacity(order.len() + new.len());
+        let mut new = new.into_iter().peekable();
+        for &t in order.iter() {
+            while let Some(&n) = new.peek().filter(|n| terms[**n as usize] < terms[t as usize]) {
+                merged.push(n);
+                new.next();
+            }
+            merged.push(t);
+        }
+        merged.extend(new);
+        *order = merged;
+        rank.fill(u32::MAX);
+        for (r, t) in order.iter().enumerate() {
+            rank[*t as usize] = r as u32;
+        }
+    }
 }
 
 /// Per-thread state: the analyzer, and a weight per term id for the section at hand.
@@ -297,4 +360,54 @@ fn fragment(d: &Doc<'_>) -> File {
     let (path, bytes) =
         encode::hashed_file_with("f", size, |out| encode::push_strings(out, d.sections.iter().map(|s| s.text)));
     (path, bytes.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memo::Parts;
+
+    fn doc(terms: &[u32]) -> Arc<DocTerms> {
+        Arc::new(DocTerms { full: terms.iter().map(|t| (*t, 0, 1)).collect(), quick: Vec::new(), title_terms: 0 })
+    }
+
+    fn key(n: u8) -> Key {
+        Parts::new().add(&[n]).key()
+    }
+
+    #[test]
+    fn the_terms_in_use_follow_the_documents_that_came_and_went() {
+        let mut table = Table::default();
+        for t in ["kol", "apopleksi", "demens", "borger", "epikrise", "zone"] {
+            table.id(&Arc::from(t));
+        }
+        // The order of the terms in use is the sorted order, after any sequence of builds.
+        let check = |table: &Table, docs: &[&[u32]]| {
+            let mut want: Vec<u32> = docs.iter().flat_map(|d| d.iter().copied()).collect();
+            want.sort_by(|a, b| table.terms[*a as usize].cmp(&table.terms[*b as usize]));
+            want.dedup();
+            assert_eq!(table.order, want);
+            for (r, t) in want.iter().enumerate() {
+                assert_eq!(table.rank[*t as usize], r as u32);
+            }
+            let unused = (0..table.terms.len() as u32).filter(|t| !want.contains(t));
+            assert!(unused.into_iter().all(|t| table.rank[t as usize] == u32::MAX));
+        };
+        let builds: [&[(u8, &[u32])]; 5] = [
+            &[(1, &[0, 1]), (2, &[1, 2, 2])],
+            &[(1, &[0, 1]), (2, &[1, 2, 2])],         // nothing changed
+            &[(1, &[0, 1]), (3, &[2, 3]), (4, &[5])], // 2 changed, one added
+            &[(3, &[2, 3]), (4, &[5]), (5, &[0, 4])], // 1 gone, 0 back by another
+            &[(6, &[6])],                             // a term the table met after the first build
+        ];
+        for build in builds {
+            if build.iter().any(|(_, d)| d.contains(&6)) {
+                table.id(&Arc::from("aaa"));
+            }
+            let keys: Vec<Key> = build.iter().map(|(k, _)| key(*k)).collect();
+            let docs: Vec<Arc<DocTerms>> = build.iter().map(|(_, d)| doc(d)).collect();
+            table.count(&keys, docs.iter());
+            check(&table, &build.iter().map(|(_, d)| *d).collect::<Vec<_>>());
+        }
+    }
 }
