@@ -1,8 +1,10 @@
 //! How the index files are written: JavaScript files that hand their data to
 //! `pactumIndex(name, data)`. Script files load from `file://` and in a Web
 //! Worker (`importScripts`) alike, where `fetch` of a local file fails.
-//! Non-ASCII characters are written as `\uXXXX`, so the files read the same
-//! whatever encoding a server or browser assumes.
+//! Files are UTF-8 and start with a byte-order mark, which a browser
+//! honours over any charset a server names (and `importScripts` reads UTF-8
+//! anyway), so text is written as it is: JSON escapes only `"`, `\` and
+//! control characters.
 
 use serde::Serialize;
 
@@ -52,44 +54,24 @@ pub fn nums(nums: impl IntoIterator<Item = u64>) -> String {
     s
 }
 
-/// JSON with every non-ASCII character escaped.
+/// JSON text of `value`.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    ascii(&serde_json::to_string(value).expect("search data serialises"))
+    serde_json::to_string(value).expect("search data serialises")
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Escape every non-ASCII character of JSON text (they only occur in strings).
-pub fn ascii(json: &str) -> String {
-    if json.is_ascii() {
-        return json.to_string();
-    }
-    let mut out = String::with_capacity(json.len() + json.len() / 8);
-    let mut buf = [0u16; 2];
-    for c in json.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            for u in c.encode_utf16(&mut buf) {
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from((*u >> shift) & 15)] as char);
-                }
-            }
-        }
-    }
-    out
-}
+/// What every index file starts with: the byte-order mark (see the module's doc).
+pub const BOM: &str = "\u{feff}";
 
-/// A JSON string literal, non-ASCII escaped.
+/// A JSON string literal.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_string(&mut out, s);
     out
 }
 
-/// Append `s` as a JSON string literal with every non-ASCII character
-/// escaped: the bytes [`json`] writes for a string.
+/// Append `s` as a JSON string literal: the bytes [`json`] writes for a string.
 pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
     let b = s.as_bytes();
@@ -104,7 +86,7 @@ pub fn push_string(out: &mut String, s: &str) {
                 continue;
             }
             i += special.trailing_zeros() as usize / 8;
-        } else if (b' '..=0x7f).contains(&b[i]) && b[i] != b'"' && b[i] != b'\\' {
+        } else if b[i] >= b' ' && b[i] != b'"' && b[i] != b'\\' {
             i += 1;
             continue;
         }
@@ -118,16 +100,10 @@ pub fn push_string(out: &mut String, s: &str) {
             b'\r' => out.push_str("\\r"),
             0x08 => out.push_str("\\b"),
             0x0c => out.push_str("\\f"),
-            // Two-byte characters (Danish letters among them) from a table.
-            0xc2..=0xdf if i + 1 < b.len() => {
-                let u = (usize::from(x & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
-                out.push_str(&two_byte_escapes()[u * 6..u * 6 + 6]);
-                i += 1;
-            }
             _ => {
-                let c = s[i..].chars().next().unwrap_or('\0');
-                push_utf16_escape(out, c);
-                i += c.len_utf8() - 1;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(x >> 4)]));
+                out.push(char::from(HEX[usize::from(x & 15)]));
             }
         }
         i += 1;
@@ -137,42 +113,26 @@ pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// The top bit of each byte of `w` that is not plain ASCII: non-ASCII, a
-/// control character, `"` or `\\`. Bit tricks whose borrows can mark a byte
-/// above a marked one, so only the lowest mark is exact (it is the one used).
+/// The top bit of each byte of `w` that JSON escapes: a control character,
+/// `"` or `\\` (UTF-8 bytes of other characters never are one of them). Bit
+/// tricks whose borrows can mark a byte above a marked one, so only the
+/// lowest mark is exact (it is the one used).
 fn special(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (w & HIGH) | below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\')))
+    (below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\')))) & !w
 }
 
-/// `\u0XYZ` for every code point below U+0800, six bytes each.
-fn two_byte_escapes() -> &'static str {
-    static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| (0..0x800).map(|u| format!("\\u{u:04x}")).collect())
-}
-
-/// `\uXXXX` for each UTF-16 unit of `c`.
-fn push_utf16_escape(out: &mut String, c: char) {
-    let mut buf = [0u16; 2];
-    for u in c.encode_utf16(&mut buf) {
-        out.push_str("\\u");
-        for shift in [12, 8, 4, 0] {
-            out.push(HEX[usize::from((*u >> shift) & 15)] as char);
-        }
-    }
-}
-
-/// A JSON array of strings, non-ASCII escaped.
+/// A JSON array of strings.
 pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     push_strings(&mut out, items);
     out
 }
 
-/// Append a JSON array of strings, non-ASCII escaped.
+/// Append a JSON array of strings.
 pub fn push_strings<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
     out.push('[');
     for (i, s) in items.into_iter().enumerate() {
@@ -200,6 +160,7 @@ pub fn hashed_file(dir: &str, payload: &str) -> (String, Vec<u8>) {
 pub fn hashed_file_with(dir: &str, size: usize, write: impl FnOnce(&mut String)) -> (String, Vec<u8>) {
     const PLACEHOLDER: &str = "0000000000";
     let mut out = String::with_capacity(size + dir.len() + 32);
+    out.push_str(BOM);
     out.push_str("pactumIndex(\"");
     out.push_str(dir);
     out.push('/');
@@ -214,9 +175,9 @@ pub fn hashed_file_with(dir: &str, size: usize, write: impl FnOnce(&mut String))
     (format!("{dir}/{h}.js"), out.into_bytes())
 }
 
-/// `pactumIndex("name",payload);`
+/// `pactumIndex("name",payload);` after the [`BOM`].
 pub fn data_file(name: &str, payload: &str) -> Vec<u8> {
-    format!("pactumIndex({},{payload});\n", string(name)).into_bytes()
+    format!("{BOM}pactumIndex({},{payload});\n", string(name)).into_bytes()
 }
 
 #[cfg(test)]
@@ -236,7 +197,7 @@ mod tests {
     fn strings_are_json() {
         let texts = ["sårbare \"gravide\"", "a\\b\nc\td\u{1}\u{7f}", "😀 \u{2028}", ""];
         let s = strings(texts.iter().copied());
-        assert!(s.is_ascii(), "{s}");
+        assert!(s.contains("sårbare \\\"gravide\\\"") && s.contains("\\u0001"), "{s}");
         let back: Vec<String> = serde_json::from_str(&s).unwrap();
         assert_eq!(back, texts);
     }
@@ -273,10 +234,14 @@ mod tests {
     }
 
     #[test]
-    fn json_is_ascii() {
-        let s = json(&["sårbare", "\u{2028}", "😀"]);
-        assert!(s.is_ascii(), "{s}");
-        let back: Vec<String> = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, ["sårbare", "\u{2028}", "😀"]);
+    fn index_files_start_with_a_byte_order_mark() {
+        let file = data_file("quick.js", &json(&["sårbare", "\u{2028}", "😀"]));
+        let text = String::from_utf8(file).unwrap();
+        assert!(text.starts_with("\u{feff}pactumIndex(\"quick.js\",[\"sårbare\""), "{text}");
+        assert_eq!(
+            super::super::load::data(text.as_bytes()).unwrap(),
+            serde_json::json!(["sårbare", "\u{2028}", "😀"])
+        );
+        assert!(hashed_file("f", "[]").1.starts_with(BOM.as_bytes()));
     }
 }
