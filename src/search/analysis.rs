@@ -17,7 +17,7 @@ use super::pipeline::Analyzer;
 use super::quick::{ALIAS, HEAD, ID, MAX_LEVEL, TAG, TITLE};
 use crate::memo::{Key, Memo};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// One document analysed. Terms are indexes into [`Analysis::terms`].
@@ -96,10 +96,9 @@ impl Remembered {
 struct Table {
     ids: FxHashMap<Arc<str>, u32>,
     terms: Vec<Arc<str>>,
-    /// Postings (full text and quick find) of the counted documents, by term id.
+    /// Postings (full text and quick find) of the last build's documents
+    /// (`regroup::Last`), by term id.
     uses: Vec<u32>,
-    /// The documents of the last build, by key: those `uses` counts.
-    counted: FxHashMap<Key, Arc<DocTerms>>,
     /// The ids in use, in term order, and the place of each there (or `u32::MAX`).
     order: Vec<u32>,
     rank: Vec<u32>,
@@ -189,7 +188,7 @@ fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered, 
     let mut table = m.table.lock().unwrap_or_else(PoisonError::into_inner);
     let to_table: Vec<Vec<u32>> =
         analyzers.iter().map(|an| (0..an.len() as u32).map(|id| table.id(an.term(id))).collect()).collect();
-    let passed: Vec<(Arc<DocTerms>, File)> = passed
+    let (docs, fragments): (Vec<Arc<DocTerms>>, Vec<File>) = passed
         .into_par_iter()
         .map(|p| match p {
             Pass::New(slot, mut terms, file, key) => {
@@ -202,12 +201,12 @@ fn number_remembered(passed: Vec<Pass>, analyzers: &[Analyzer], m: &Remembered, 
             }
             Pass::Known(k) => k,
         })
-        .collect();
-    table.count(keys, passed.iter().map(|p| &p.0));
+        .unzip();
+    // The last build's documents are those `regroup::Last` keeps.
+    table.count(m.last.lock().unwrap_or_else(PoisonError::into_inner).analysed(), (keys, &docs));
     let terms: Vec<String> = table.order.iter().map(|t| table.terms[*t as usize].to_string()).collect();
     let rank = table.rank.clone();
     drop(table);
-    let (docs, fragments) = passed.into_iter().unzip();
     Analysis { terms, docs, rank, fragments }
 }
 
@@ -217,17 +216,18 @@ fn term_ids(d: &DocTerms) -> impl Iterator<Item = u32> + '_ {
 }
 
 impl Table {
-    /// Count the postings of `docs` (keyed by `keys`) instead of the last
-    /// build's, and bring `order` and `rank` up to date: only documents
-    /// that came or went are counted, and only terms that came into use or
-    /// went out of it move.
-    fn count<'a>(&mut self, keys: &[Key], docs: impl Iterator<Item = &'a Arc<DocTerms>>) {
+    /// Count the postings of the documents `now` instead of those `before`
+    /// (each as keys and analyses), and bring `order` and `rank` up to date:
+    /// only documents that came or went are counted, and only terms that
+    /// came into use or went out of it move.
+    fn count(&mut self, before: (&[Key], &[Arc<DocTerms>]), now: (&[Key], &[Arc<DocTerms>])) {
         self.uses.resize(self.terms.len(), 0);
         self.rank.resize(self.terms.len(), u32::MAX);
-        let mut counted: FxHashMap<Key, Arc<DocTerms>> = keys.iter().copied().zip(docs.cloned()).collect();
+        let had: FxHashSet<Key> = before.0.iter().copied().collect();
+        let has: FxHashSet<Key> = now.0.iter().copied().collect();
         let mut moved: Vec<u32> = Vec::new();
-        for (key, d) in &self.counted {
-            if !counted.contains_key(key) {
+        for (key, d) in before.0.iter().zip(before.1) {
+            if !has.contains(key) {
                 for t in term_ids(d) {
                     self.uses[t as usize] -= 1;
                     if self.uses[t as usize] == 0 {
@@ -236,8 +236,8 @@ impl Table {
                 }
             }
         }
-        for (key, d) in &counted {
-            if !self.counted.contains_key(key) {
+        for (key, d) in now.0.iter().zip(now.1) {
+            if !had.contains(key) {
                 for t in term_ids(d) {
                     if self.uses[t as usize] == 0 {
                         moved.push(t);
@@ -246,7 +246,6 @@ impl Table {
                 }
             }
         }
-        std::mem::swap(&mut self.counted, &mut counted);
         if moved.is_empty() {
             return;
         }
@@ -400,14 +399,16 @@ mod tests {
             &[(3, &[2, 3]), (4, &[5]), (5, &[0, 4])], // 1 gone, 0 back by another
             &[(6, &[6])],                             // a term the table met after the first build
         ];
+        let (mut keys, mut docs): (Vec<Key>, Vec<Arc<DocTerms>>) = (Vec::new(), Vec::new());
         for build in builds {
             if build.iter().any(|(_, d)| d.contains(&6)) {
                 table.id(&Arc::from("aaa"));
             }
-            let keys: Vec<Key> = build.iter().map(|(k, _)| key(*k)).collect();
-            let docs: Vec<Arc<DocTerms>> = build.iter().map(|(_, d)| doc(d)).collect();
-            table.count(&keys, docs.iter());
+            let now_keys: Vec<Key> = build.iter().map(|(k, _)| key(*k)).collect();
+            let now_docs: Vec<Arc<DocTerms>> = build.iter().map(|(_, d)| doc(d)).collect();
+            table.count((&keys, &docs), (&now_keys, &now_docs));
             check(&table, &build.iter().map(|(_, d)| *d).collect::<Vec<_>>());
+            (keys, docs) = (now_keys, now_docs);
         }
     }
 }

@@ -151,6 +151,11 @@ fn merge<'p>(mut a: impl Iterator<Item = &'p Posting>, b: &[Posting], out: &mut 
 }
 
 impl Last {
+    /// The analysis key and the analysis of each document of the last build.
+    pub fn analysed(&self) -> (&[Key], &[Arc<DocTerms>]) {
+        (&self.keys, &self.docs)
+    }
+
     /// What this build leaves for the next one: the documents' analysis
     /// keys and analyses, the grouped postings taken out of `full` (which keeps only its
     /// files' names and facets), and what the build left over.
