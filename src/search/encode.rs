@@ -114,15 +114,16 @@ pub fn push_string(out: &mut String, s: &str) {
 }
 
 /// The top bit of each byte of `w` that JSON escapes: a control character,
-/// `"` or `\\` (UTF-8 bytes of other characters never are one of them). Bit
-/// tricks whose borrows can mark a byte above a marked one, so only the
-/// lowest mark is exact (it is the one used).
+/// `"` or `\\` (never a byte of a non-ASCII character: each test below
+/// requires the byte's own top bit clear). Bit tricks whose borrows can mark
+/// a byte above a marked one, so only the lowest mark is exact (it is the
+/// one used).
 fn special(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\')))) & !w
+    below_space | has_zero(w ^ (ONES * u64::from(b'"'))) | has_zero(w ^ (ONES * u64::from(b'\\')))
 }
 
 /// A JSON array of strings.
