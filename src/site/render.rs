@@ -94,8 +94,8 @@ pub fn register_graph(tera: &mut Tera, site: &Site, graph: &Graph) -> blake3::Ha
         r.supersedes[i].into_iter().for_each(|t| push(t, "supersedes"));
         r.programme[i].into_iter().for_each(|t| push(t, "programme"));
     }
-    for (to, back) in graph.backlinks.iter().enumerate() {
-        for b in back {
+    for to in 0..site.docs.len() {
+        for b in graph.backlinks(to) {
             edges.push(json!({ "from": id(b.from), "to": id(to), "type": "link" }));
         }
     }
@@ -201,7 +201,7 @@ pub struct Views<'a> {
     pub(super) site: &'a Site,
     tera: &'a Tera,
     layouts: &'a assets::Files,
-    graph: &'a Graph,
+    graph: &'a Graph<'a>,
     pub(super) lang: String,
     t: BTreeMap<&'static str, &'static str>,
     assets: BTreeMap<String, String>,
@@ -264,7 +264,7 @@ impl<'a> Views<'a> {
         site: &'a Site,
         tera: &'a Tera,
         layouts: &'a assets::Files,
-        graph: &'a Graph,
+        graph: &'a Graph<'a>,
         asset_urls: BTreeMap<String, String>,
         versions: Versions<'a>,
         pages: Pages<'a>,
@@ -563,15 +563,14 @@ impl<'a> Views<'a> {
 
     /// "Henvist fra": documents linking here, with the sections the links sit in.
     fn backlinks(&self, i: usize, all: &[Arc<Rendered>]) -> Vec<Value> {
-        self.graph.backlinks[i]
-            .iter()
+        self.graph
+            .backlinks(i)
             .map(|b| {
                 let source = self.link(b.from);
                 trace::read(Read::Body(b.from));
                 let sections: Vec<Value> = b
-                    .sections
-                    .iter()
-                    .filter_map(|id| all[b.from].toc.iter().find(|h| &h.id == id))
+                    .sections()
+                    .filter_map(|id| all[b.from].toc.iter().find(|h| h.id == id))
                     .map(|h| json!({ "id": h.id, "title": h.title, "url": format!("{}#{}", source.url, h.id) }))
                     .collect();
                 json!({ "id": source.id, "title": source.title, "url": source.url, "kind_label": source.kind_label, "sections": sections })
@@ -602,10 +601,7 @@ impl<'a> Views<'a> {
             .toc
             .iter()
             .map(|h| {
-                let incoming = self.graph.heading_links[i]
-                    .get(&h.id)
-                    .map(|s| s.iter().map(link).collect::<Vec<_>>())
-                    .unwrap_or_default();
+                let incoming: Vec<&LinkView> = self.graph.links_to_heading(i, &h.id).map(|j| self.link(j)).collect();
                 json!({ "level": h.level, "id": h.id, "title": h.title, "incoming": incoming })
             })
             .collect();

@@ -140,7 +140,7 @@ pub fn body_fingerprint(r: &Rendered) -> Key {
 /// What the views read besides the site, for [`Fingerprints::new`].
 pub struct Inputs<'a> {
     pub rendered: &'a [Arc<Rendered>],
-    pub graph: &'a Graph,
+    pub graph: &'a Graph<'a>,
     pub history: &'a [DocHistory],
     pub old: &'a [Vec<OldBody>],
     /// Minify setting, template names and shared variables.
@@ -289,17 +289,17 @@ fn around(site: &Site, inputs: &Inputs<'_>, i: usize) -> Key {
     list(&mut h, &mut r.superseded_by[i].iter().copied());
     list(&mut h, &mut r.programme[i].into_iter());
     list(&mut h, &mut r.members[i].iter().copied());
-    for b in &inputs.graph.backlinks[i] {
+    for b in inputs.graph.backlinks(i) {
         h.add(docs[b.from].url.as_bytes());
-        for s in &b.sections {
+        for s in b.sections() {
             h.add(s.as_bytes());
         }
         h.add(b"\0");
     }
     h.add(b"\0");
-    for (id, from) in &inputs.graph.heading_links[i] {
+    for (id, mut from) in inputs.graph.heading_links(i) {
         h.add(id.as_bytes());
-        list(&mut h, &mut from.iter().copied());
+        list(&mut h, &mut from);
     }
     h.add(b"\0");
     let history = &inputs.history[i];
