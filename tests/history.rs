@@ -259,3 +259,34 @@ fn rebuilds_that_reuse_work_equal_clean_builds_with_history() {
     let hits = check("after a title change");
     assert!(hits.traces >= 3, "SAM:BO's old versions and diffs were made again: {hits:?}");
 }
+
+#[test]
+fn the_feed_lists_the_newest_hundred_changes_newest_first() {
+    let site = SiteTest::fixture("minimal");
+    // 3 documents × 40 versions = 120 changes; the oldest 20 must fall out.
+    for doc in ["a", "b", "c"] {
+        let entries: String = (1..=40)
+            .map(|v| {
+                let day = (v % 28) + 1;
+                let month = (v / 28) + 1;
+                format!(
+                    "  - {{ version: \"{v}.0\", date: 2020-{month:02}-{day:02}, change_note: \"Ændring {doc}{v}\" }}\n"
+                )
+            })
+            .collect();
+        site.write(
+            &format!("content/aftaler/feed-{doc}.md"),
+            &format!("---\ntitle: \"Aftale {doc}\"\nversion: \"40.0\"\nhistory:\n{entries}---\n\nTekst.\n"),
+        );
+    }
+    let built = site.build();
+    let feed = page(&built, "feed.xml");
+    let notes: Vec<&str> =
+        feed.split("<summary>").skip(1).map(|e| e.split("</summary>").next().unwrap_or_default()).collect();
+    assert_eq!(notes.len(), 100, "{feed}");
+    // Newest first; on the same day by document id. Versions 40 to 8 of each
+    // document make 99 entries, then the first of version 7.
+    let expected: Vec<String> =
+        (7..=40).rev().flat_map(|v| ["a", "b", "c"].map(|doc| format!("Ændring {doc}{v}"))).take(100).collect();
+    assert_eq!(notes, expected);
+}

@@ -5,7 +5,8 @@ use super::links::{LinkContext, version_url};
 use super::render::escape_html;
 use crate::content::frontmatter;
 use crate::content::model::FrontMatter;
-use crate::history::DocHistory;
+use crate::date::Date;
+use crate::history::{DocHistory, Version};
 use crate::markdown::{self, Rendered};
 use rayon::prelude::*;
 use std::path::Path;
@@ -65,18 +66,26 @@ pub fn render_old(
 /// Atom feed of new versions with a change note, newest first.
 pub fn feed(site: &Site, history: &[DocHistory], title: &str) -> String {
     let base = &site.config.base_url;
-    let mut entries = Vec::new();
+    // Borrowed, and only the newest 100 sorted: a site has one entry per
+    // version with a change note (tens of thousands at 10,000 documents).
+    let epoch = Date { year: 1970, month: 1, day: 1 };
+    let mut entries: Vec<(Date, &str, &str, usize, &Version)> = Vec::new();
     for (i, h) in history.iter().enumerate() {
         let d = &site.docs[i];
         for v in h.versions.iter().filter(|v| !v.change_note.is_empty()) {
-            let url = if v.current || v.text.is_none() { d.url.clone() } else { version_url(&d.url, &v.version) };
-            let date = v.date.map_or_else(|| "1970-01-01".to_string(), |x| x.iso());
-            entries.push((date, d.id.clone(), v.version.clone(), d.fm.title.clone(), url, v.change_note.clone()));
+            entries.push((v.date.unwrap_or(epoch), &d.id, &v.version, i, v));
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
-    entries.truncate(100);
-    let updated = entries.first().map_or("1970-01-01".to_string(), |e| e.0.clone());
+    let newest_first = |a: &(Date, &str, &str, usize, &Version), b: &(Date, &str, &str, usize, &Version)| {
+        b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(b.2.cmp(a.2))
+    };
+    const SHOWN: usize = 100;
+    if entries.len() > SHOWN {
+        entries.select_nth_unstable_by(SHOWN - 1, newest_first);
+        entries.truncate(SHOWN);
+    }
+    entries.sort_by(newest_first);
+    let updated = entries.first().map_or(epoch, |e| e.0).iso();
     let feed_id = if base.is_empty() { "urn:pactum:feed".to_string() } else { format!("{base}feed.xml") };
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{} – {}</title>\n<id>{}</id>\n<updated>{updated}T00:00:00Z</updated>\n<link rel=\"alternate\" href=\"{}index.html\"/>\n",
@@ -86,16 +95,18 @@ pub fn feed(site: &Site, history: &[DocHistory], title: &str) -> String {
         escape_html(&feed_id),
         escape_html(base)
     );
-    for (date, id, version, doc_title, url, note) in entries {
+    for (date, id, version, i, v) in entries {
+        let d = &site.docs[i];
+        let url = if v.current || v.text.is_none() { d.url.clone() } else { version_url(&d.url, version) };
         s.push_str(&format!(
             "<entry>\n<title>{} – version {}</title>\n<id>urn:pactum:{}:{}</id>\n<updated>{date}T00:00:00Z</updated>\n<link href=\"{}{}\"/>\n<summary>{}</summary>\n</entry>\n",
-            escape_html(&doc_title),
-            escape_html(&version),
-            escape_html(&id),
-            escape_html(&version),
+            escape_html(&d.fm.title),
+            escape_html(version),
+            escape_html(id),
+            escape_html(version),
             escape_html(base),
             escape_html(&url),
-            escape_html(&note)
+            escape_html(&v.change_note)
         ));
     }
     s.push_str("</feed>\n");
