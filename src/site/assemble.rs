@@ -6,7 +6,8 @@ use crate::content::model::Ref;
 use crate::content::{Document, Kind};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::slug::slugify;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
@@ -42,16 +43,16 @@ pub struct Site {
     pub config: Config,
     /// Sorted by source path.
     pub docs: Vec<Arc<Document>>,
-    pub by_id: BTreeMap<String, usize>,
+    pub by_id: FxHashMap<String, usize>,
     /// Path relative to `content/` (NFC, see [`nfc_path`]) → document.
-    pub by_rel: rustc_hash::FxHashMap<PathBuf, usize>,
+    pub by_rel: FxHashMap<PathBuf, usize>,
     pub relations: Relations,
     /// By tag slug.
     pub tags: BTreeMap<String, Group>,
     /// Owners, regions and parties, by slug.
     pub organisations: BTreeMap<String, Group>,
     /// Aliases (lowercased) → document.
-    pub aliases: BTreeMap<String, usize>,
+    pub aliases: FxHashMap<String, usize>,
 }
 
 impl Site {
@@ -104,7 +105,7 @@ pub fn nfc_path(p: &std::path::Path) -> PathBuf {
 pub fn assemble(config: Config, mut docs: Vec<Arc<Document>>, drafts: &[Arc<Document>]) -> (Site, Vec<Diagnostic>) {
     docs.sort_by(|a, b| a.source.cmp(&b.source));
     let mut diags = Vec::new();
-    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_id: FxHashMap<String, usize> = FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
     for (i, d) in docs.iter().enumerate() {
         if let Some(&first) = by_id.get(&d.id) {
             let other: &Document = &docs[first];
@@ -134,10 +135,10 @@ pub fn assemble(config: Config, mut docs: Vec<Arc<Document>>, drafts: &[Arc<Docu
 /// Aliases must name one document and must not shadow another document's id.
 fn collect_aliases(
     docs: &[Arc<Document>],
-    by_id: &BTreeMap<String, usize>,
+    by_id: &FxHashMap<String, usize>,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, usize> {
-    let mut aliases: BTreeMap<String, usize> = BTreeMap::new();
+) -> FxHashMap<String, usize> {
+    let mut aliases: FxHashMap<String, usize> = FxHashMap::default();
     for (i, d) in docs.iter().enumerate() {
         for alias in &d.fm.aliases {
             let key = alias.trim().to_lowercase();
@@ -169,62 +170,74 @@ fn collect_aliases(
 fn collect_groups(
     docs: &[Arc<Document>],
     folder: &str,
-    names: impl Fn(&Document) -> Vec<&String>,
+    names: impl for<'d> Fn(&'d Document) -> Vec<&'d String>,
 ) -> BTreeMap<String, Group> {
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    // Few names, used by many documents: each is slugged once.
-    let mut slugs: rustc_hash::FxHashMap<&str, String> = rustc_hash::FxHashMap::default();
+    // Few names, used by many documents: each is slugged and looked up once.
+    let mut slugs: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
     for (i, d) in docs.iter().enumerate() {
         for name in names(d) {
-            let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
-            if slug.is_empty() {
-                continue;
-            }
-            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
-                name: name.trim().to_string(),
-                url: format!("{folder}/{slug}/index.html"),
-                docs: Vec::new(),
+            let at = *slugs.entry(name.as_str()).or_insert_with(|| {
+                let slug = slugify(name);
+                if slug.is_empty() {
+                    return None;
+                }
+                let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                    let url = format!("{folder}/{slug}/index.html");
+                    groups.push((slug, Group { name: name.trim().to_string(), url, docs: Vec::new() }));
+                    groups.len() - 1
+                });
+                Some(at)
             });
-            if group.docs.last() != Some(&i) {
-                group.docs.push(i);
+            if let Some(at) = at {
+                let docs = &mut groups[at].1.docs;
+                if docs.last() != Some(&i) {
+                    docs.push(i);
+                }
             }
         }
     }
-    groups
+    groups.into_iter().collect()
 }
 
 /// Two outputs on one path (also when they differ only in case or Unicode
 /// normalisation, which collide on macOS and Windows hosts) are errors.
 fn check_paths(site: &Site, diags: &mut Vec<Diagnostic>) {
     let key = |p: &str| if p.is_ascii() { p.to_ascii_lowercase() } else { p.nfc().collect::<String>().to_lowercase() };
-    let generated: HashMap<String, String> = site.generated_paths().into_iter().map(|p| (key(&p), p)).collect();
-    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let generated: FxHashMap<String, String> = site.generated_paths().into_iter().map(|p| (key(&p), p)).collect();
+    // Each URL's key, and the documents of keys taken more than once.
+    let mut first: FxHashMap<String, usize> = FxHashMap::with_capacity_and_hasher(site.docs.len(), Default::default());
+    let mut shared: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, d) in site.docs.iter().enumerate() {
-        seen.entry(key(&d.url)).or_default().push(i);
-    }
-    for (k, idx) in seen {
+        let k = key(&d.url);
         if let Some(g) = generated.get(&k) {
-            for &i in &idx {
-                let d = &site.docs[i];
-                diags.push(
-                    Diagnostic::error("path-collision", &d.source, format!("would overwrite the generated page {g}"))
-                        .help("rename or move the file"),
-                );
+            diags.push(
+                Diagnostic::error("path-collision", &d.source, format!("would overwrite the generated page {g}"))
+                    .help("rename or move the file"),
+            );
+        }
+        match first.entry(k) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                shared.entry(*o.get()).or_insert_with(|| vec![*o.get()]).push(i)
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
             }
         }
-        if idx.len() > 1 {
-            let names: Vec<String> = idx.iter().map(|&i| site.docs[i].source.display().to_string()).collect();
-            for &i in &idx {
-                let d = &site.docs[i];
-                diags.push(
-                    Diagnostic::error(
-                        "path-collision",
-                        &d.source,
-                        format!("{} files would be written to {}: {}", idx.len(), d.url, names.join(", ")),
-                    )
-                    .help("file names that differ only in case, accents or punctuation give the same URL; rename one"),
-                );
-            }
+    }
+    for idx in shared.into_values() {
+        let names: Vec<String> = idx.iter().map(|&i| site.docs[i].source.display().to_string()).collect();
+        for &i in &idx {
+            let d = &site.docs[i];
+            diags.push(
+                Diagnostic::error(
+                    "path-collision",
+                    &d.source,
+                    format!("{} files would be written to {}: {}", idx.len(), d.url, names.join(", ")),
+                )
+                .help("file names that differ only in case, accents or punctuation give the same URL; rename one"),
+            );
         }
     }
 }
