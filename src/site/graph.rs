@@ -58,9 +58,10 @@ impl<'a> Graph<'a> {
     pub fn build(site: &Site, rendered: &'a [Arc<Rendered>]) -> Graph<'a> {
         let n = site.docs.len();
         let links = || {
-            rendered.par_iter().enumerate().flat_map_iter(|(from, r)| {
-                r.links.iter().filter(move |l| l.doc != from).map(move |l| (from as u32, l))
-            })
+            rendered
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(from, r)| r.links.iter().filter(move |l| l.doc != from).map(move |l| (from as u32, l)))
         };
         let mut back: Vec<Back<'a>> = links()
             .map(|(from, l)| Back { to: l.doc as u32, from, section: l.from_section.as_deref().unwrap_or("") })

@@ -19,7 +19,7 @@ use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera};
@@ -228,7 +228,7 @@ pub struct Views<'a> {
     /// are not copied for every page.
     with_shared: Vec<std::sync::Mutex<Option<Context>>>,
     /// The slug of every tag and organisation name the documents use, made once.
-    slugs: HashMap<&'a str, String>,
+    slugs: rustc_hash::FxHashMap<&'a str, String>,
     pub(super) versions: Versions<'a>,
     pages: Pages<'a>,
     /// Pages of the last build with what they read (`pactum serve`).
@@ -319,7 +319,7 @@ impl<'a> Views<'a> {
             })
             .collect();
         let shared = Context::new();
-        let mut slugs = HashMap::new();
+        let mut slugs = rustc_hash::FxHashMap::default();
         for d in &site.docs {
             let fm = &d.fm;
             for name in fm.tags.iter().chain(&fm.parties).chain([&fm.owner, &fm.region]) {
