@@ -288,3 +288,21 @@ fn a_page_found_by_its_key_still_depends_on_the_row_layout() {
     assert!(String::from_utf8_lossy(&clean.output["index.html"]).contains("data-n=1"));
     assert_eq!(edited.output["index.html"], clean.output["index.html"]);
 }
+
+#[test]
+fn a_configuration_change_reaches_every_document() {
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let site = SiteTest::fixture("minimal");
+    // Files read well after they were written are taken as they were while their times hold.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(!with_memo(&site).has_errors());
+    memo.finish_build(true);
+    // The guidance folder now holds checklists: every document in it changes kind.
+    site.write("pactum.yaml", "kinds:\n  vejledninger: checklist\n");
+    let reused = with_memo(&site);
+    memo.finish_build(!reused.has_errors());
+    let clean = site.build();
+    assert_eq!(report(&reused), report(&clean));
+    assert_eq!(reused.output, clean.output);
+}

@@ -62,11 +62,13 @@ impl Stamp {
     }
 }
 
-/// A file as last read: its stamp, when it was read, and its key.
+/// A file as last read: its stamp, when it was read, and its key (which
+/// holds the hash of the configuration it was parsed under, `salt`).
 #[derive(Clone, Copy)]
 struct Seen {
     stamp: Stamp,
     read_at: SystemTime,
+    salt: blake3::Hash,
     key: Key,
 }
 
@@ -76,10 +78,11 @@ struct Seen {
 const CLOCK_SLACK: Duration = Duration::from_millis(100);
 
 impl Seen {
-    /// The key of the file if `stamp` shows it unchanged since it was read.
-    fn key_if(&self, stamp: &Stamp) -> Option<Key> {
+    /// The key of the file if `stamp` shows it unchanged since it was read
+    /// under the configuration whose hash is `salt`.
+    fn key_if(&self, stamp: &Stamp, salt: &blake3::Hash) -> Option<Key> {
         let settled = stamp.modified.checked_add(CLOCK_SLACK).is_some_and(|t| t < self.read_at);
-        (self.stamp == *stamp && settled).then_some(self.key)
+        (self.stamp == *stamp && settled && self.salt == *salt).then_some(self.key)
     }
 }
 
@@ -192,8 +195,8 @@ fn load_one(
         return (parsed, None, true);
     };
     let stamp = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of);
-    // The key holds the configuration's salt, so a configuration change misses here.
-    if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s))
+    // A file read under another configuration is parsed again (its kind may come from `kinds:`).
+    if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s, &salt))
         && let Some(parsed) = files.parsed.get(&key)
     {
         return (parsed, last.copied(), false);
@@ -206,7 +209,7 @@ fn load_one(
     let memo = &files.parsed;
     let (rel_bytes, source_bytes) = (rel.as_os_str().as_encoded_bytes(), source.as_os_str().as_encoded_bytes());
     let key = Parts::new().add(salt.as_bytes()).add(rel_bytes).add(source_bytes).add(&bytes).key();
-    let seen = stamp.map(|stamp| Seen { stamp, read_at, key });
+    let seen = stamp.map(|stamp| Seen { stamp, read_at, salt, key });
     if let Some(parsed) = memo.get(&key) {
         return (parsed, seen, true);
     }
