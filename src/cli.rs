@@ -279,9 +279,9 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
     let rebuild = {
         let shared = Arc::clone(&shared);
         let format = site.format;
-        move |generation: u64| {
+        move |generation: u64, changed: Option<Vec<std::path::PathBuf>>| {
             let start = Instant::now();
-            let built = build(&opts);
+            let built = build(&BuildOptions { changed, ..opts.clone() });
             let reused = memo.finish_build(!built.has_errors());
             report(&built.diags, format);
             let errors: Vec<String> = built.diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
@@ -309,11 +309,24 @@ fn run_serve(site: &SiteArgs, addr: SocketAddr) -> ExitCode {
             let _ = tx.send(generation);
         }
     };
-    rebuild(0);
+    // Watching starts before the first build, so that an edit made while it
+    // runs is reported to the next one; builds take turns.
+    let rebuild = Arc::new(std::sync::Mutex::new(rebuild));
+    let first = rebuild.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let generation = std::sync::atomic::AtomicU64::new(0);
-    let watching = crate::watch::watch(&site.root, move |_paths| {
-        rebuild(generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
-    });
+    let watching = {
+        let rebuild = Arc::clone(&rebuild);
+        crate::watch::watch(&site.root, move |change| {
+            let changed = match change {
+                crate::watch::Change::Paths(paths) => Some(paths),
+                crate::watch::Change::Unknown => None,
+            };
+            let rebuild = rebuild.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            rebuild(generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, changed);
+        })
+    };
+    first(0, None);
+    drop(first);
     let _watching = match watching {
         Ok(w) => Some(w),
         Err(e) => {

@@ -47,7 +47,6 @@ fn targets(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     t
 }
 
-/// Start watching; `on_change` gets the changed paths of each relevant batch.
 /// Events that may change what a build reads: creating, writing, renaming or
 /// removing. Not opening, reading or closing a file: every write already
 /// reports a modification, and the build itself opens every file.
@@ -55,26 +54,43 @@ fn changes(kind: &EventKind) -> bool {
     !matches!(kind, EventKind::Access(_))
 }
 
-pub fn watch(root: &Path, on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> Result<Watching, String> {
+/// What a batch of events tells a build.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    /// These paths (absolute) changed.
+    Paths(Vec<PathBuf>),
+    /// Events may have been lost (the watcher asked for a rescan, or reported
+    /// an error): anything may have changed.
+    Unknown,
+}
+
+/// What a batch of events under `root_dir` tells a build, if it can change the site.
+fn batch(res: DebounceEventResult, root_dir: &Path) -> Option<Change> {
+    let Ok(events) = res else { return Some(Change::Unknown) };
+    if events.iter().any(|e| e.event.need_rescan()) {
+        return Some(Change::Unknown);
+    }
+    // Reading a file is no change: the build itself opens every file, and
+    // counting those opens would rebuild forever.
+    let mut paths: Vec<PathBuf> =
+        events.into_iter().filter(|e| changes(&e.event.kind)).flat_map(|e| e.event.paths).collect();
+    paths.sort();
+    paths.dedup();
+    // Directly under the root only the config and the source folders matter (not public/, target/).
+    paths.retain(|p| {
+        p.parent() != Some(root_dir)
+            || p.file_name().is_some_and(|n| n == CONFIG_FILE || n == "content" || n == "layouts" || n == "assets")
+    });
+    relevant(&paths).then_some(Change::Paths(paths))
+}
+
+/// Start watching; `on_change` gets what changed, once per relevant batch.
+pub fn watch(root: &Path, on_change: impl Fn(Change) + Send + 'static) -> Result<Watching, String> {
     let top = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root_dir = top.clone();
     let handler = move |res: DebounceEventResult| {
-        if let Ok(events) = res {
-            // Reading a file is no change: the build itself opens every file, and
-            // counting those opens would rebuild forever.
-            let mut paths: Vec<PathBuf> =
-                events.into_iter().filter(|e| changes(&e.event.kind)).flat_map(|e| e.event.paths).collect();
-            paths.sort();
-            paths.dedup();
-            // Directly under the root only the config and the source folders matter (not public/, target/).
-            paths.retain(|p| {
-                p.parent() != Some(root_dir.as_path())
-                    || p.file_name()
-                        .is_some_and(|n| n == CONFIG_FILE || n == "content" || n == "layouts" || n == "assets")
-            });
-            if relevant(&paths) {
-                on_change(paths);
-            }
+        if let Some(change) = batch(res, &root_dir) {
+            on_change(change);
         }
     };
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
@@ -122,6 +138,28 @@ mod tests {
         assert!(!changes(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
         assert!(changes(&EventKind::Modify(ModifyKind::Data(DataChange::Any))));
         assert!(changes(&EventKind::Create(CreateKind::File)));
+    }
+
+    #[test]
+    fn a_batch_names_its_paths_unless_events_were_lost() {
+        use notify::event::{CreateKind, Flag};
+        use notify_debouncer_full::DebouncedEvent;
+        let event = |path: &str| {
+            let e = notify::Event::new(EventKind::Create(CreateKind::File)).add_path(PathBuf::from(path));
+            DebouncedEvent::new(e, std::time::Instant::now())
+        };
+        let root = Path::new("/s");
+        let paths =
+            batch(Ok(vec![event("/s/content/b.md"), event("/s/content/a.md"), event("/s/public")]), root);
+        assert_eq!(
+            paths,
+            Some(Change::Paths(vec![PathBuf::from("/s/content/a.md"), PathBuf::from("/s/content/b.md")]))
+        );
+        assert_eq!(batch(Ok(vec![event("/s/content/.a.md.swp")]), root), None);
+        let lost =
+            DebouncedEvent::new(notify::Event::new(EventKind::Other).set_flag(Flag::Rescan), std::time::Instant::now());
+        assert_eq!(batch(Ok(vec![event("/s/content/a.md"), lost]), root), Some(Change::Unknown));
+        assert_eq!(batch(Err(vec![notify::Error::generic("queue overflow")]), root), Some(Change::Unknown));
     }
 
     #[test]

@@ -21,9 +21,11 @@ fn documents(site: &SiteTest) -> Vec<PathBuf> {
 }
 
 /// One edit an editor might make; `pick` chooses the file, `n` makes text unique.
-fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
+/// Returns the paths it wrote, created or removed, as a watcher reports them.
+fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) -> Vec<PathBuf> {
     let docs = documents(site);
     let file = &docs[pick % docs.len()];
+    let mut changed = vec![file.clone()];
     let text = std::fs::read_to_string(file).unwrap_or_default();
     match op {
         0 => std::fs::write(file, format!("{text}\nEt nyt afsnit nummer {n} om udskrivning.\n")).unwrap(),
@@ -43,14 +45,19 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
             std::fs::write(file, new).unwrap();
         }
         // Few names, so that a link to a document that does not exist yet (10) may come to resolve.
-        3 => site.write(
-            &format!("content/vejledninger/ny-{}.md", n % 3),
+        3 => {
+            let rel = format!("content/vejledninger/ny-{}.md", n % 3);
+            changed = vec![site.root().join(&rel)];
+            site.write(
+            &rel,
             &format!("---\ntitle: \"Ny vejledning {n}\"\nversion: \"1\"\ntags: [hjerte]\n---\n\n## Indhold\n\nSe [[hoved]].\n"),
-        ),
+        );
+        }
         4 if docs.len() > 3 => std::fs::remove_file(file).unwrap(),
         5 => {
             let to = file.with_file_name(format!("omdoebt-{n}.md"));
-            std::fs::rename(file, to).unwrap();
+            std::fs::rename(file, &to).unwrap();
+            changed.push(to);
         }
         6 => std::fs::write(file, "---\ntitle: [ikke afsluttet\n---\n").unwrap(),
         7 => std::fs::write(file, text.replacen("status: in-force", "status: superseded", 1)).unwrap(),
@@ -67,11 +74,17 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
         }
         13 => {
             let row = std::fs::read_to_string(repo().join("layouts/row.html")).unwrap();
-            site.write("layouts/row.html", &row.replace("<td>{{ d.version }}</td>", &format!("<td data-n=\"{n}\">{{{{ d.version }}}}</td>")));
+            site.write(
+                "layouts/row.html",
+                &row.replace("<td>{{ d.version }}</td>", &format!("<td data-n=\"{n}\">{{{{ d.version }}}}</td>")),
+            );
         }
         12 => {
             let macros = std::fs::read_to_string(repo().join("layouts/macros.html")).unwrap();
-            site.write("layouts/macros.html", &macros.replace("<caption class=", &format!("<caption data-n=\"{n}\" class=")));
+            site.write(
+                "layouts/macros.html",
+                &macros.replace("<caption class=", &format!("<caption data-n=\"{n}\" class=")),
+            );
         }
         _ => {
             // A template that reads the whole relation graph depends on every title and link.
@@ -80,6 +93,18 @@ fn edit(site: &SiteTest, op: u8, pick: usize, n: usize) {
             site.write("layouts/base.html", &base.replace("</footer>", &format!("{graph}</footer>")));
         }
     }
+    let layout = match op {
+        4 if docs.len() <= 3 => Some("base"),
+        8 | 9 | 14.. => Some("base"),
+        11 => Some("checklist"),
+        12 => Some("macros"),
+        13 => Some("row"),
+        _ => None,
+    };
+    if let Some(name) = layout {
+        changed = vec![site.root().join(format!("layouts/{name}.html"))];
+    }
+    changed
 }
 
 fn report(built: &pactum::site::Built) -> Vec<String> {
@@ -107,13 +132,17 @@ proptest! {
     fn builds_that_reuse_pages_equal_clean_builds(edits in prop::collection::vec((0u8..15, 0usize..64), 1..7)) {
         let site = SiteTest::fixture("minimal");
         let memo = Arc::new(BuildMemo::default());
-        let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
-        let first = with_memo(&site);
+        // Builds are told which paths changed, as `serve`'s watcher tells them.
+        let with_memo = |site: &SiteTest, changed: Option<Vec<PathBuf>>| site.build_with(|o| {
+            o.memo = Some(Arc::clone(&memo));
+            o.changed = changed;
+        });
+        let first = with_memo(&site, None);
         memo.finish_build(true);
         prop_assert!(!first.has_errors());
         for (n, (op, pick)) in edits.into_iter().enumerate() {
-            edit(&site, op, pick, n);
-            let reused = with_memo(&site);
+            let changed = edit(&site, op, pick, n);
+            let reused = with_memo(&site, Some(changed));
             let hits = memo.finish_build(!reused.has_errors());
             let clean = site.build();
             prop_assert_eq!(report(&reused), report(&clean), "problems differ after edit {} ({})", n, op);

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::memo::{Key, Memo, Parts};
 use crate::slug::slugify;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -37,7 +37,67 @@ pub struct Files {
     pub parsed: Memo<Parsed>,
     /// Per path, what the file looked like when it was last read, and its key
     /// in `parsed`, so that an unchanged file is not even read again.
-    seen: Mutex<HashMap<PathBuf, Seen>>,
+    seen: Mutex<FxHashMap<PathBuf, Seen>>,
+    /// The markdown files the last load found, so that a build told which
+    /// paths changed need not walk `content/` again.
+    listing: Mutex<Option<Listing>>,
+}
+
+/// What walking `content/` found.
+struct Listing {
+    /// `content/` with links resolved, as a watcher names its files.
+    content: PathBuf,
+    /// Paths under `content/`, sorted (which is the walk's order).
+    files: Vec<PathBuf>,
+    /// The walk's problems (links skipped, folders that cannot be read).
+    diags: Vec<Diagnostic>,
+}
+
+impl Listing {
+    /// The listing after the files at `changed` (absolute paths, as a watcher
+    /// reports them) were written, created or removed, and which of its files
+    /// those are; None when only a new walk can tell (a folder came or went,
+    /// a link appeared, a path cannot be read).
+    fn after(mut self, content: &Path, changed: &[PathBuf]) -> Option<(Listing, FxHashSet<PathBuf>)> {
+        let mut touched = FxHashSet::default();
+        for path in changed {
+            let Some(rel) = path.strip_prefix(&self.content).or_else(|_| path.strip_prefix(content)).ok() else {
+                continue; // layouts, assets, the configuration
+            };
+            if rel.as_os_str().is_empty() {
+                return None;
+            }
+            if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+                continue;
+            }
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_file() => {
+                    if rel.extension().is_none_or(|e| e != "md") {
+                        continue;
+                    }
+                    rel.to_str()?;
+                    if let Err(at) = self.files.binary_search_by(|f| f.as_path().cmp(rel)) {
+                        self.files.insert(at, rel.to_path_buf());
+                    }
+                    touched.insert(rel.to_path_buf());
+                }
+                Ok(_) => return None,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    match self.files.binary_search_by(|f| f.as_path().cmp(rel)) {
+                        Ok(at) => {
+                            self.files.remove(at);
+                            touched.insert(rel.to_path_buf());
+                        }
+                        // Files under it were listed: a folder went away.
+                        Err(at) if self.files.get(at).is_some_and(|f| f.starts_with(rel)) => return None,
+                        Err(_) => {}
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        Some((self, touched))
+    }
 }
 
 /// A file's size, times and inode when it was read.
@@ -102,11 +162,55 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// With `memo` (`pactum serve`), a file whose path, bytes and configuration
 /// are those of an earlier build is not decoded and parsed again, and one
 /// whose size, times and inode are as they were when it was read is not read.
-pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) -> Loaded {
+/// With `changed` too (the paths a watcher reported since the memo's last
+/// load), `content/` is not walked again and files not among those paths are
+/// taken as they were without looking at them.
+pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>, changed: Option<&[PathBuf]>) -> Loaded {
     let content = root.join("content");
+    let last = memo.and_then(|m| m.listing.lock().unwrap_or_else(PoisonError::into_inner).take());
+    let relisted = last.zip(changed).and_then(|(l, changed)| l.after(&content, changed));
+    let (listing, touched) = match relisted {
+        Some((listing, touched)) => (listing, Some(touched)),
+        None => (walk(root, &content), None),
+    };
+    let mut diags = listing.diags.clone();
+    let files = &listing.files;
+    let salt = memo.map(|_| blake3::hash(format!("{config:?}").as_bytes()));
+    let seen = memo.map(|m| std::mem::take(&mut *m.seen.lock().unwrap_or_else(PoisonError::into_inner)));
+    let results: Vec<(Parsed, Option<Seen>, bool)> = files
+        .par_iter()
+        .map(|rel| {
+            let last = seen.as_ref().and_then(|s| s.get(rel));
+            let unchanged = touched.as_ref().is_some_and(|t| !t.contains(rel));
+            load_one(root, &content, rel, config, memo.zip(salt), last, unchanged)
+        })
+        .collect();
+    let (mut docs, mut left_out) = (Vec::new(), Vec::new());
+    let mut now_seen = FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
+    let mut read = 0;
+    for (rel, (r, seen, was_read)) in files.iter().cloned().zip(results) {
+        read += usize::from(was_read);
+        if let Some(seen) = seen {
+            now_seen.insert(rel, seen);
+        }
+        match r {
+            Ok(doc) if doc.fm.draft && !drafts => left_out.push(doc),
+            Ok(doc) => docs.push(doc),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    if let Some(m) = memo {
+        *m.seen.lock().unwrap_or_else(PoisonError::into_inner) = now_seen;
+        *m.listing.lock().unwrap_or_else(PoisonError::into_inner) = Some(listing);
+    }
+    Loaded { docs, drafts: left_out, diags, read }
+}
+
+/// Walk `content/`: every markdown file, sorted, and what could not be listed.
+fn walk(root: &Path, content: &Path) -> Listing {
     let mut diags = Vec::new();
     let mut files = Vec::new();
-    let walker = WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
         let entry = match entry {
             Ok(e) => e,
@@ -132,7 +236,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) ->
         if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let rel = path.strip_prefix(&content).unwrap_or(path).to_path_buf();
+        let rel = path.strip_prefix(content).unwrap_or(path).to_path_buf();
         if rel.to_str().is_none() {
             diags.push(
                 Diagnostic::error("path-encoding", &display_path(root, path), "the file name is not valid UTF-8")
@@ -142,33 +246,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool, memo: Option<&Files>) ->
         }
         files.push(rel);
     }
-    let salt = memo.map(|_| blake3::hash(format!("{config:?}").as_bytes()));
-    let seen = memo.map(|m| std::mem::take(&mut *m.seen.lock().unwrap_or_else(PoisonError::into_inner)));
-    let results: Vec<(Parsed, Option<Seen>, bool)> = files
-        .par_iter()
-        .map(|rel| {
-            let last = seen.as_ref().and_then(|s| s.get(rel));
-            load_one(root, &content, rel, config, memo.zip(salt), last)
-        })
-        .collect();
-    let (mut docs, mut left_out) = (Vec::new(), Vec::new());
-    let mut now_seen = HashMap::new();
-    let mut read = 0;
-    for (rel, (r, seen, was_read)) in files.into_iter().zip(results) {
-        read += usize::from(was_read);
-        if let Some(seen) = seen {
-            now_seen.insert(rel, seen);
-        }
-        match r {
-            Ok(doc) if doc.fm.draft && !drafts => left_out.push(doc),
-            Ok(doc) => docs.push(doc),
-            Err(mut d) => diags.append(&mut d),
-        }
-    }
-    if let Some(m) = memo {
-        *m.seen.lock().unwrap_or_else(PoisonError::into_inner) = now_seen;
-    }
-    Loaded { docs, drafts: left_out, diags, read }
+    // Sorted by name in each folder, depth first: the paths' own order.
+    debug_assert!(files.is_sorted());
+    let content = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
+    Listing { content, files, diags }
 }
 
 fn display_path(root: &Path, p: &Path) -> PathBuf {
@@ -184,6 +265,7 @@ fn load_one(
     config: &Config,
     memo: Option<(&Files, blake3::Hash)>,
     last: Option<&Seen>,
+    unchanged: bool,
 ) -> (Parsed, Option<Seen>, bool) {
     let path = content.join(rel);
     let source = display_path(root, &path);
@@ -194,6 +276,12 @@ fn load_one(
         };
         return (parsed, None, true);
     };
+    // A file the watcher did not report is as it was when last read.
+    if let Some(last) = last.filter(|l| unchanged && l.salt == salt)
+        && let Some(parsed) = files.parsed.get(&last.key)
+    {
+        return (parsed, Some(*last), false);
+    }
     let stamp = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of);
     // A file read under another configuration is parsed again (its kind may come from `kinds:`).
     if let Some(key) = last.zip(stamp).and_then(|(l, s)| l.key_if(&s, &salt))
@@ -388,25 +476,70 @@ mod tests {
         let config = Config::default();
         let memo = Files::default();
         let titles = |l: &Loaded| l.docs.iter().map(|d| d.fm.title.clone()).collect::<Vec<_>>();
-        assert_eq!(load(root, &config, false, Some(&memo)).read, 3);
-        let again = load(root, &config, false, Some(&memo));
+        assert_eq!(load(root, &config, false, Some(&memo), None).read, 3);
+        let again = load(root, &config, false, Some(&memo), None);
         assert_eq!((again.read, titles(&again)), (0, vec!["Aaaa".to_string(); 3]));
         // Same size and the same modification time: the change time still tells.
         write("a.md", "Bbbb");
         settle("a.md");
-        let changed = load(root, &config, false, Some(&memo));
+        let changed = load(root, &config, false, Some(&memo), None);
         assert_eq!((changed.read, titles(&changed)[0].as_str()), (1, "Bbbb"));
         // A file changed just now is read on every build until its time is safely past.
         write("b.md", "Cccc");
-        assert_eq!(load(root, &config, false, Some(&memo)).read, 1);
-        assert_eq!(load(root, &config, false, Some(&memo)).read, 1);
+        assert_eq!(load(root, &config, false, Some(&memo), None).read, 1);
+        assert_eq!(load(root, &config, false, Some(&memo), None).read, 1);
         // A deleted file is gone, a new one is read.
         std::fs::remove_file(file("c.md")).unwrap();
         write("d.md", "Dddd");
-        let last = load(root, &config, false, Some(&memo));
+        let last = load(root, &config, false, Some(&memo), None);
         assert_eq!((last.read, last.docs.len()), (2, 3));
         // Without a memo every file is read.
-        assert_eq!(load(root, &config, false, None).read, 3);
+        assert_eq!(load(root, &config, false, None, None).read, 3);
+    }
+
+    #[test]
+    fn told_which_paths_changed_a_load_looks_at_only_those() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/aftaler")).unwrap();
+        let file = |name: &str| root.join("content/aftaler").join(name);
+        let write = |name: &str, title: &str| {
+            std::fs::write(file(name), format!("---\ntitle: {title}\nversion: \"1\"\n---\n\nTekst.\n")).unwrap();
+        };
+        for name in ["a.md", "b.md", "c.md"] {
+            write(name, "Aaaa");
+        }
+        let config = Config::default();
+        let memo = Files::default();
+        let load_after = |changed: &[PathBuf]| load(root, &config, false, Some(&memo), Some(changed));
+        let titles =
+            |l: &Loaded| l.docs.iter().map(|d| format!("{}={}", d.rel.display(), d.fm.title)).collect::<Vec<_>>();
+        // The first load walks content/ even when told of changes: it has nothing to go on.
+        assert_eq!(load_after(&[file("a.md")]).read, 3);
+        write("a.md", "Bbbb");
+        let one = load_after(&[file("a.md")]);
+        assert_eq!((one.read, titles(&one)[0].as_str()), (1, "aftaler/a.md=Bbbb"));
+        // A change nobody reported is not seen: the watcher is trusted.
+        write("b.md", "Cccc");
+        let none = load_after(&[]);
+        assert_eq!((none.read, titles(&none)[1].as_str()), (0, "aftaler/b.md=Aaaa"));
+        // New and removed files, and paths that are no markdown files.
+        write("d.md", "Dddd");
+        std::fs::remove_file(file("c.md")).unwrap();
+        std::fs::write(file("noter.txt"), "x").unwrap();
+        let changed =
+            [file("d.md"), file("c.md"), file("noter.txt"), file(".d.md.swp"), root.join("layouts/base.html")];
+        let moved = load_after(&changed);
+        assert_eq!(moved.read, 1);
+        assert_eq!(titles(&moved), ["aftaler/a.md=Bbbb", "aftaler/b.md=Aaaa", "aftaler/d.md=Dddd"]);
+        // A new folder takes a walk, which looks at every file again.
+        std::fs::create_dir_all(root.join("content/sider")).unwrap();
+        std::fs::write(root.join("content/sider/om.md"), "---\ntitle: Om\n---\n\nTekst.\n").unwrap();
+        let walked = load_after(&[root.join("content/sider")]);
+        assert_eq!(titles(&walked), ["aftaler/a.md=Bbbb", "aftaler/b.md=Cccc", "aftaler/d.md=Dddd", "sider/om.md=Om"]);
+        // So does a folder that went away.
+        std::fs::remove_dir_all(root.join("content/sider")).unwrap();
+        assert_eq!(load_after(&[root.join("content/sider")]).docs.len(), 3);
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub struct BuildOptions {
     pub memo: Option<Arc<BuildMemo>>,
     /// The pages of the last `build` into the output folder, reused when their key is the same.
     pub page_cache: Option<Arc<super::page_cache::PageCache>>,
+    /// With a memo: the paths a watcher reported since the memo's last build.
+    /// Markdown files not among them are taken as they were, without a look
+    /// at the disk. None: any file may have changed.
+    pub changed: Option<Vec<PathBuf>>,
 }
 
 /// The result of a build: the output (empty if there were errors) and every problem.
@@ -137,7 +141,7 @@ pub fn build(opts: &BuildOptions) -> Built {
             }
         }
     }
-    let loaded = load(root, &config, opts.drafts, opts.memo.as_deref().map(|m| &m.files));
+    let loaded = load(root, &config, opts.drafts, opts.memo.as_deref().map(|m| &m.files), opts.changed.as_deref());
     built.diags = loaded.diags;
     built.files_read = loaded.read;
     lap(&mut built, "load");

@@ -136,7 +136,12 @@ fn offsets(n: usize, targets: impl Iterator<Item = u32>) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn entries(g: &Graph<'_>, n: usize) -> (Vec<(usize, usize, Vec<String>)>, Vec<(usize, String, Vec<usize>)>) {
+    /// Per document: who links to it, from which sections.
+    type Backs = Vec<(usize, usize, Vec<String>)>;
+    /// Per document: which of its headings are linked to, by whom.
+    type Heads = Vec<(usize, String, Vec<usize>)>;
+
+    fn entries(g: &Graph<'_>, n: usize) -> (Backs, Heads) {
         let mut back = Vec::new();
         let mut heads = Vec::new();
         for i in 0..n {
