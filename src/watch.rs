@@ -149,8 +149,7 @@ mod tests {
             DebouncedEvent::new(e, std::time::Instant::now())
         };
         let root = Path::new("/s");
-        let paths =
-            batch(Ok(vec![event("/s/content/b.md"), event("/s/content/a.md"), event("/s/public")]), root);
+        let paths = batch(Ok(vec![event("/s/content/b.md"), event("/s/content/a.md"), event("/s/public")]), root);
         assert_eq!(
             paths,
             Some(Change::Paths(vec![PathBuf::from("/s/content/a.md"), PathBuf::from("/s/content/b.md")]))

@@ -6,6 +6,7 @@ use crate::content::Document;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::history::DocHistory;
 use crate::markdown::{Form, Rendered, Resolve, Target};
+use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -268,38 +269,41 @@ fn percent_decode(s: &str) -> String {
 
 /// Every `#anchor` of an internal link must be a heading of its target.
 pub fn check_anchors(site: &Site, rendered: &[Arc<Rendered>]) -> Vec<Diagnostic> {
+    (0..rendered.len()).into_par_iter().flat_map_iter(|i| anchor_problems(site, rendered, i)).collect()
+}
+
+/// The links of document `i` to headings that are not there.
+fn anchor_problems(site: &Site, rendered: &[Arc<Rendered>], i: usize) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (i, r) in rendered.iter().enumerate() {
-        let doc = &site.docs[i];
-        for link in &r.links {
-            let Some(anchor) = &link.anchor else { continue };
-            let ids = &rendered[link.doc].toc;
-            if anchor.is_empty()
-                || ids.iter().any(|h| &h.id == anchor)
-                || is_footnote_anchor(&rendered[link.doc].html, anchor)
-            {
-                continue;
-            }
-            let target = &site.docs[link.doc];
-            let help = match did_you_mean(anchor, ids.iter().map(|h| h.id.as_str())) {
-                Some(s) => format!("did you mean `#{s}`?"),
-                None if ids.is_empty() => format!("{} has no headings", target.source.display()),
-                None => format!(
-                    "headings of {}: {}",
-                    target.source.display(),
-                    ids.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
-                ),
-            };
-            diags.push(
-                Diagnostic::error(
-                    "anchor-missing",
-                    &doc.source,
-                    format!("`#{anchor}` is not a heading of {}", target.source.display()),
-                )
-                .at(&doc.text, link.pos, 1)
-                .help(help),
-            );
+    let doc = &site.docs[i];
+    for link in &rendered[i].links {
+        let Some(anchor) = &link.anchor else { continue };
+        let ids = &rendered[link.doc].toc;
+        if anchor.is_empty()
+            || ids.iter().any(|h| &h.id == anchor)
+            || is_footnote_anchor(&rendered[link.doc].html, anchor)
+        {
+            continue;
         }
+        let target = &site.docs[link.doc];
+        let help = match did_you_mean(anchor, ids.iter().map(|h| h.id.as_str())) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None if ids.is_empty() => format!("{} has no headings", target.source.display()),
+            None => format!(
+                "headings of {}: {}",
+                target.source.display(),
+                ids.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                "anchor-missing",
+                &doc.source,
+                format!("`#{anchor}` is not a heading of {}", target.source.display()),
+            )
+            .at(&doc.text, link.pos, 1)
+            .help(help),
+        );
     }
     diags
 }
