@@ -225,7 +225,7 @@ pub fn build(opts: &BuildOptions) -> Built {
             templates,
             today,
         };
-        views.traces = Some(trace::Traces { memo: &m.traces, now: trace::Fingerprints::new(&site, &inputs) });
+        views.traces = Some(trace::Traces { memo: &m.traces, now: trace::Fingerprints::new(&site, &inputs, &m.names) });
     }
     let (pages, mut diags) = views.all_pages(&rendered);
     built.diags.append(&mut diags);

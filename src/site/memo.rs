@@ -134,6 +134,8 @@ pub struct BuildMemo {
     pub files: Files,
     /// Finished pages with what they read ([`super::trace`]), by URL.
     pub traces: Memo<Arc<Trace>>,
+    /// The numbers traces name documents by.
+    pub names: super::trace::Names,
     /// Documents as search analysed them.
     pub search: crate::search::analysis::Remembered,
     /// The templates last parsed, under the hash of the layout files.

@@ -97,16 +97,42 @@ pub fn recording<T>(make: impl FnOnce() -> T) -> (T, Vec<Read<usize>>) {
     (value, reads)
 }
 
-/// A finished page with what it read and the fingerprints they had.
+/// A finished page with what it read (its documents by [`Names`] number)
+/// and the fingerprints they had.
 pub struct Trace {
-    reads: Vec<(Read<Box<str>>, Key)>,
+    reads: Vec<(Read<u32>, Key)>,
     pub page: bytes::Bytes,
+}
+
+/// A number for each document URL a `serve` process has seen, kept between
+/// builds: traces name documents by it, and checking a trace looks the
+/// number up in a list instead of a URL in a map.
+#[derive(Default)]
+pub struct Names(std::sync::Mutex<FxHashMap<Box<str>, u32>>);
+
+impl Names {
+    /// The number of each URL, given one if it has none.
+    fn numbers<'u>(&self, urls: impl Iterator<Item = &'u str>) -> Vec<u32> {
+        let mut names = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        urls.map(|url| match names.get(url) {
+            Some(&n) => n,
+            None => {
+                let n = names.len() as u32;
+                names.insert(url.into(), n);
+                n
+            }
+        })
+        .collect()
+    }
 }
 
 /// The fingerprint of every piece of one build, made only when there is a memo.
 pub struct Fingerprints<'a> {
     site: &'a Site,
-    index: FxHashMap<&'a str, usize>,
+    /// Each document's URL by its [`Names`] number, and for each number the
+    /// document that has that URL now (`u32::MAX`: none).
+    names: Vec<u32>,
+    doc_named: Vec<u32>,
     meta: Vec<Key>,
     body: Vec<Key>,
     around: Vec<Key>,
@@ -151,10 +177,14 @@ pub struct Inputs<'a> {
 }
 
 impl<'a> Fingerprints<'a> {
-    pub fn new(site: &'a Site, inputs: &Inputs<'a>) -> Fingerprints<'a> {
+    pub fn new(site: &'a Site, inputs: &Inputs<'a>, known: &Names) -> Fingerprints<'a> {
         use rayon::prelude::*;
         let docs = &site.docs;
-        let index = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
+        let names = known.numbers(docs.iter().map(|d| d.url.as_str()));
+        let mut doc_named = vec![u32::MAX; names.iter().max().map_or(0, |&n| n as usize + 1)];
+        for (i, &n) in names.iter().enumerate() {
+            doc_named[n as usize] = i as u32;
+        }
         let meta = docs.par_iter().map(|d| if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key }).collect();
         let body = inputs.rendered.iter().map(|r| r.fingerprint).collect();
         let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, i)).collect();
@@ -178,7 +208,8 @@ impl<'a> Fingerprints<'a> {
         });
         Fingerprints {
             site,
-            index,
+            names,
+            doc_named,
             meta,
             body,
             around,
@@ -253,15 +284,17 @@ impl<'a> Fingerprints<'a> {
 
     /// What `make` read, by name, with the fingerprints of this build.
     pub fn trace(&self, reads: Vec<Read<usize>>, page: bytes::Bytes) -> Trace {
-        let url = |i: usize| -> Box<str> { self.site.docs[i].url.as_str().into() };
-        let reads =
-            reads.into_iter().filter_map(|r| Some((r.map_doc(|i| url(*i)), self.now(&r, |i| Some(*i))?))).collect();
+        let reads = reads
+            .into_iter()
+            .filter_map(|r| Some((r.map_doc(|i| self.names[*i]), self.now(&r, |i| Some(*i))?)))
+            .collect();
         Trace { reads, page }
     }
 
     /// Whether every piece `trace` read is as it was.
     pub fn holds(&self, trace: &Trace) -> bool {
-        trace.reads.iter().all(|(r, key)| self.now(r, |url| self.index.get(&**url).copied()) == Some(*key))
+        let doc = |n: &u32| self.doc_named.get(*n as usize).filter(|&&i| i != u32::MAX).map(|&i| i as usize);
+        trace.reads.iter().all(|(r, key)| self.now(r, doc) == Some(*key))
     }
 }
 
