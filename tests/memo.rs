@@ -335,3 +335,22 @@ fn a_configuration_change_reaches_every_document() {
     assert_eq!(report(&reused), report(&clean));
     assert_eq!(reused.output, clean.output);
 }
+
+#[test]
+fn a_body_edit_takes_the_assembled_site_as_it_was_and_a_title_change_does_not() {
+    let memo = Arc::new(BuildMemo::default());
+    let with_memo = |site: &SiteTest| site.build_with(|o| o.memo = Some(Arc::clone(&memo)));
+    let (site, _) = minimal_built(&memo);
+    let changed = edit(&site, 0, 1, 1);
+    let reused = site.build_with(|o| {
+        o.memo = Some(Arc::clone(&memo));
+        o.changed = Some(changed);
+    });
+    assert_eq!(memo.finish_build(true).site, 1);
+    let clean = site.build();
+    assert_eq!(reused.output, clean.output);
+    edit(&site, 1, 1, 2);
+    let retitled = with_memo(&site);
+    assert_eq!(memo.finish_build(true).site, 0);
+    assert_eq!(retitled.output, site.build().output);
+}

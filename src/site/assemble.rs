@@ -132,6 +132,72 @@ pub fn assemble(config: Config, mut docs: Vec<Arc<Document>>, drafts: &[Arc<Docu
     (site, diags)
 }
 
+/// The site the last build of a `serve` process assembled, with its problems,
+/// under the hash of everything assembling reads: the configuration, and
+/// the path and front matter of every document and draft. A body edit
+/// changes none of these; the next build takes the site as it was (with
+/// that build's documents) instead of assembling it again.
+#[derive(Default)]
+pub struct Remembered {
+    kept: std::sync::Mutex<Option<Kept>>,
+    /// Builds that took the kept site since [`Remembered::finish_build`] was last called.
+    taken: std::sync::atomic::AtomicUsize,
+}
+
+struct Kept {
+    key: crate::memo::Key,
+    /// Away while a build uses it ([`Remembered::keep`] brings it back).
+    site: Option<Site>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Remembered {
+    /// [`assemble`], or the site kept under the same key with `docs` in it.
+    pub fn assemble(
+        &self,
+        config: Config,
+        mut docs: Vec<Arc<Document>>,
+        drafts: &[Arc<Document>],
+    ) -> (Site, Vec<Diagnostic>, crate::memo::Key) {
+        docs.sort_by(|a, b| a.source.cmp(&b.source));
+        let mut h = crate::memo::Parts::new();
+        h.add(format!("{config:?}").as_bytes());
+        for list in [&docs[..], drafts] {
+            for d in list {
+                let meta = if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key };
+                h.add(d.source.as_os_str().as_encoded_bytes()).add(&meta);
+            }
+            h.add(b"");
+        }
+        let key = h.key();
+        let mut kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (site, diags) = match kept.take() {
+            Some(Kept { key: k, site: Some(mut site), diags }) if k == key => {
+                self.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                site.config = config;
+                site.docs = docs;
+                (site, diags)
+            }
+            _ => assemble(config, docs, drafts),
+        };
+        *kept = Some(Kept { key, site: None, diags: diags.clone() });
+        (site, diags, key)
+    }
+
+    /// Keep `site`, which [`Remembered::assemble`] gave under `key`, for the next build.
+    pub fn keep(&self, key: crate::memo::Key, site: Site) {
+        let mut kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(k) = kept.as_mut().filter(|k| k.key == key) {
+            k.site = Some(site);
+        }
+    }
+
+    /// How many builds took the kept site since the last call.
+    pub fn finish_build(&self) -> usize {
+        self.taken.swap(0, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// Aliases must name one document and must not shadow another document's id.
 fn collect_aliases(
     docs: &[Arc<Document>],

@@ -145,7 +145,16 @@ pub fn build(opts: &BuildOptions) -> Built {
     built.diags = loaded.diags;
     built.files_read = loaded.read;
     lap(&mut built, "load");
-    let (site, mut diags) = assemble(config, loaded.docs, &loaded.drafts);
+    let (site, mut diags, site_key) = match opts.memo.as_deref() {
+        Some(m) => {
+            let (site, diags, key) = m.site.assemble(config, loaded.docs, &loaded.drafts);
+            (site, diags, Some(key))
+        }
+        None => {
+            let (site, diags) = assemble(config, loaded.docs, &loaded.drafts);
+            (site, diags, None)
+        }
+    };
     built.diags.append(&mut diags);
     built.documents = site.docs.len();
     let history = crate::history::collect(root, &site.docs);
@@ -257,6 +266,9 @@ pub fn build(opts: &BuildOptions) -> Built {
     output.extend(pages);
     built.output = output;
     diag::sort(&mut built.diags);
+    if let (Some(m), Some(key)) = (opts.memo.as_deref(), site_key) {
+        m.site.keep(key, site);
+    }
     built
 }
 

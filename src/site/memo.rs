@@ -136,6 +136,8 @@ pub struct BuildMemo {
     pub traces: Memo<Arc<Trace>>,
     /// The numbers traces name documents by.
     pub names: super::trace::Names,
+    /// The last assembled site, kept while no path or front matter changes.
+    pub site: super::assemble::Remembered,
     /// Documents as search analysed them.
     pub search: crate::search::analysis::Remembered,
     /// The templates last parsed, under the hash of the layout files.
@@ -171,6 +173,8 @@ pub struct Reused {
     pub traces: usize,
     /// Documents search did not analyse again.
     pub search: usize,
+    /// Builds that took the assembled site as it was.
+    pub site: usize,
 }
 
 impl BuildMemo {
@@ -182,6 +186,7 @@ impl BuildMemo {
             files: self.files.parsed.finish_build(succeeded),
             traces: self.traces.finish_build(succeeded),
             search: self.search.finish_build(succeeded),
+            site: self.site.finish_build(),
         }
     }
 
