@@ -221,7 +221,8 @@ pub fn build(opts: &BuildOptions) -> Built {
     let template_keys = keyed.then(|| super::layout_deps::template_keys(tera, &layouts, graph_hash.as_ref()));
     let versions = Versions { history: &history.docs, old: &old, today };
     let rows = opts.memo.as_deref().map(|m| &m.rows);
-    let pages = Pages { minify, memo, rows, cache, salt, templates: template_keys.as_ref() };
+    let doc_views = opts.memo.as_deref().zip(site_key).map(|(m, key)| (&m.doc_views, key));
+    let pages = Pages { minify, memo, rows, cache, salt, templates: template_keys.as_ref(), doc_views };
     let mut views = Views::new(&site, tera, &layouts, &graph, asset_urls, versions, pages);
     if let (Some(m), Some(page_salt)) = (opts.memo.as_deref(), views.page_salt()) {
         let templates = template_keys.as_ref().expect("pages are keyed when there is a salt");

@@ -138,6 +138,8 @@ pub struct BuildMemo {
     pub names: super::trace::Names,
     /// The last assembled site, kept while no path or front matter changes.
     pub site: super::assemble::Remembered,
+    /// What the views made of the documents of that site.
+    pub doc_views: super::render::DocViewsMemo,
     /// Documents as search analysed them.
     pub search: crate::search::analysis::Remembered,
     /// The templates last parsed, under the hash of the layout files.

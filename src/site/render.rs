@@ -196,23 +196,13 @@ fn row_rank(rows: &[RowView]) -> Vec<usize> {
     rank
 }
 
-/// Everything shared by all pages, built once.
-pub struct Views<'a> {
-    pub(super) site: &'a Site,
-    tera: &'a Tera,
-    layouts: &'a assets::Files,
-    graph: &'a Graph<'a>,
-    pub(super) lang: String,
-    t: BTreeMap<&'static str, &'static str>,
-    assets: BTreeMap<String, String>,
+/// What the views make of the documents' paths and front matter and the
+/// settings alone: the same for as long as the assembled site is, so `serve`
+/// keeps it under the site's key ([`super::assemble::Remembered`]).
+pub struct DocViews {
     links: Vec<LinkView>,
-    /// Each document's row in listings, and as a template value once a page needs it.
+    /// Each document's row in listings.
     rows: Vec<RowView>,
-    row_values: Vec<OnceLock<Value>>,
-    /// Each document's table row as `row.html` makes it, per variant ([`row_variant`]).
-    row_html: Vec<[OnceLock<Arc<str>>; ROW_VARIANTS]>,
-    /// The A–Å list, made when a page first needs it.
-    az: OnceLock<Vec<crate::search::Letter>>,
     /// Each document's place in the A–Z order of rows (title, then URL).
     row_rank: Vec<usize>,
     /// `{kind, label, url, count}` of each kind that has documents (home and search pages).
@@ -220,57 +210,12 @@ pub struct Views<'a> {
     /// The same without the counts, on every page: adding a document to a
     /// kind changes no page but those that show counts.
     nav: Vec<Value>,
-    /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
-    /// page's own only when it is rendered.
-    shared: Context,
-    /// Per worker thread, a context that holds the shared variables: a page's
-    /// own are moved in for its render and taken out after, so the shared ones
-    /// are not copied for every page.
-    with_shared: Vec<std::sync::Mutex<Option<Context>>>,
-    /// The slug of every tag and organisation name the documents use, made once.
-    slugs: rustc_hash::FxHashMap<&'a str, String>,
-    pub(super) versions: Versions<'a>,
-    pages: Pages<'a>,
-    /// Pages of the last build with what they read (`pactum serve`).
-    pub traces: Option<Traces<'a>>,
+    /// The slug of every tag and organisation name the documents use.
+    slugs: rustc_hash::FxHashMap<String, String>,
 }
 
-/// How finished pages are made: minified or not, and taken from earlier
-/// builds when there is a memo (`serve`) or a page cache (`build`).
-pub struct Pages<'a> {
-    pub minify: bool,
-    pub memo: Option<&'a Memo<Bytes>>,
-    /// Rows of document tables made by earlier builds (`pactum serve`).
-    pub rows: Option<&'a super::memo::RowMemo>,
-    pub cache: Option<&'a PageCache>,
-    /// What every page depends on besides its context and template
-    /// (settings, the template names), when pages are keyed; the shared
-    /// variables are added by [`Views::new`].
-    pub salt: Option<blake3::Hash>,
-    /// The key of each template ([`super::layout_deps::template_keys`]), when pages are keyed.
-    pub templates: Option<&'a std::collections::HashMap<String, Key>>,
-}
-
-/// Version history for the pages: published versions, rendered old bodies,
-/// and the day statuses are judged by.
-pub struct Versions<'a> {
-    pub history: &'a [DocHistory],
-    pub old: &'a [Vec<OldBody>],
-    pub today: Date,
-}
-
-impl<'a> Views<'a> {
-    pub fn new(
-        site: &'a Site,
-        tera: &'a Tera,
-        layouts: &'a assets::Files,
-        graph: &'a Graph<'a>,
-        asset_urls: BTreeMap<String, String>,
-        versions: Versions<'a>,
-        pages: Pages<'a>,
-    ) -> Self {
-        let lang = site.config.language.clone();
-        let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
+impl DocViews {
+    fn new(site: &Site, t: &BTreeMap<&'static str, &'static str>, lang: &str) -> DocViews {
         let label = |key: String| t.get(key.as_str()).copied().unwrap_or("").to_string();
         let (links, rows): (Vec<LinkView>, Vec<RowView>) = site
             .docs
@@ -290,8 +235,8 @@ impl<'a> Views<'a> {
                     version: d.fm.version.clone(),
                     status: d.fm.status.map(|s| s.name().to_string()).unwrap_or_default(),
                     status_label: d.fm.status.map(|s| label(s.label_key())).unwrap_or_default(),
-                    effective: d.fm.effective.map(|x| date_view(x, &lang)),
-                    review_by: d.fm.review_by.map(|x| date_view(x, &lang)),
+                    effective: d.fm.effective.map(|x| date_view(x, lang)),
+                    review_by: d.fm.review_by.map(|x| date_view(x, lang)),
                     owner: d.fm.owner.clone(),
                 };
                 (link, row)
@@ -318,14 +263,101 @@ impl<'a> Views<'a> {
                 k
             })
             .collect();
-        let shared = Context::new();
         let mut slugs = rustc_hash::FxHashMap::default();
         for d in &site.docs {
             let fm = &d.fm;
             for name in fm.tags.iter().chain(&fm.parties).chain([&fm.owner, &fm.region]) {
-                slugs.entry(name.as_str()).or_insert_with(|| crate::slug::slugify(name));
+                if !slugs.contains_key(name.as_str()) {
+                    slugs.insert(name.clone(), crate::slug::slugify(name));
+                }
             }
         }
+        let row_rank = row_rank(&rows);
+        DocViews { links, rows, row_rank, kinds, nav, slugs }
+    }
+}
+
+/// The last build's [`DocViews`] and the key of the site they were made from.
+pub type DocViewsMemo = std::sync::Mutex<Option<(Key, Arc<DocViews>)>>;
+
+/// Everything shared by all pages, built once.
+pub struct Views<'a> {
+    pub(super) site: &'a Site,
+    tera: &'a Tera,
+    layouts: &'a assets::Files,
+    graph: &'a Graph<'a>,
+    pub(super) lang: String,
+    t: BTreeMap<&'static str, &'static str>,
+    assets: BTreeMap<String, String>,
+    /// What every document's path and front matter make: links, rows, kinds.
+    docs: Arc<DocViews>,
+    /// Each document's row as a template value, once a page needs it.
+    row_values: Vec<OnceLock<Value>>,
+    /// Each document's table row as `row.html` makes it, per variant ([`row_variant`]).
+    row_html: Vec<[OnceLock<Arc<str>>; ROW_VARIANTS]>,
+    /// The A–Å list, made when a page first needs it.
+    az: OnceLock<Vec<crate::search::Letter>>,
+    /// The variables every page shares ([`memo::SHARED`](super::memo::SHARED)), added to a
+    /// page's own only when it is rendered.
+    shared: Context,
+    /// Per worker thread, a context that holds the shared variables: a page's
+    /// own are moved in for its render and taken out after, so the shared ones
+    /// are not copied for every page.
+    with_shared: Vec<std::sync::Mutex<Option<Context>>>,
+    pub(super) versions: Versions<'a>,
+    pages: Pages<'a>,
+    /// Pages of the last build with what they read (`pactum serve`).
+    pub traces: Option<Traces<'a>>,
+}
+
+/// How finished pages are made: minified or not, and taken from earlier
+/// builds when there is a memo (`serve`) or a page cache (`build`).
+pub struct Pages<'a> {
+    pub minify: bool,
+    pub memo: Option<&'a Memo<Bytes>>,
+    /// Rows of document tables made by earlier builds (`pactum serve`).
+    pub rows: Option<&'a super::memo::RowMemo>,
+    pub cache: Option<&'a PageCache>,
+    /// What every page depends on besides its context and template
+    /// (settings, the template names), when pages are keyed; the shared
+    /// variables are added by [`Views::new`].
+    pub salt: Option<blake3::Hash>,
+    /// The key of each template ([`super::layout_deps::template_keys`]), when pages are keyed.
+    pub templates: Option<&'a std::collections::HashMap<String, Key>>,
+    /// The views of the documents made by an earlier build, and the key of this build's site (`serve`).
+    pub doc_views: Option<(&'a DocViewsMemo, Key)>,
+}
+
+/// Version history for the pages: published versions, rendered old bodies,
+/// and the day statuses are judged by.
+pub struct Versions<'a> {
+    pub history: &'a [DocHistory],
+    pub old: &'a [Vec<OldBody>],
+    pub today: Date,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(
+        site: &'a Site,
+        tera: &'a Tera,
+        layouts: &'a assets::Files,
+        graph: &'a Graph<'a>,
+        asset_urls: BTreeMap<String, String>,
+        versions: Versions<'a>,
+        pages: Pages<'a>,
+    ) -> Self {
+        let lang = site.config.language.clone();
+        let t: BTreeMap<_, _> = crate::i18n::ui_strings(&lang).unwrap_or_default().iter().copied().collect();
+        let docs = match pages.doc_views {
+            Some((memo, key)) => {
+                let mut last = memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match last.as_ref().filter(|(k, _)| *k == key) {
+                    Some((_, views)) => Arc::clone(views),
+                    None => Arc::clone(&last.insert((key, Arc::new(DocViews::new(site, &t, &lang)))).1),
+                }
+            }
+            None => Arc::new(DocViews::new(site, &t, &lang)),
+        };
         let mut views = Views {
             site,
             tera,
@@ -336,17 +368,12 @@ impl<'a> Views<'a> {
             lang,
             t,
             assets: asset_urls,
-            links,
-            row_rank: row_rank(&rows),
             az: OnceLock::new(),
-            row_values: rows.iter().map(|_| OnceLock::new()).collect(),
-            row_html: rows.iter().map(|_| Default::default()).collect(),
-            rows,
-            kinds,
-            nav,
-            shared,
+            row_values: site.docs.iter().map(|_| OnceLock::new()).collect(),
+            row_html: site.docs.iter().map(|_| Default::default()).collect(),
+            docs,
+            shared: Context::new(),
             with_shared: (0..=rayon::current_num_threads()).map(|_| std::sync::Mutex::default()).collect(),
-            slugs,
             traces: None,
         };
         views.shared = views.shared_context();
@@ -374,13 +401,13 @@ impl<'a> Views<'a> {
         );
         ctx.insert("t", &self.t);
         ctx.insert("assets", &self.assets);
-        ctx.insert("nav", &self.nav);
+        ctx.insert("nav", &self.docs.nav);
         ctx.insert("facets", &Facet::ALL.map(|f| self.facet_view(f)));
         ctx
     }
 
     fn slug(&self, name: &str) -> std::borrow::Cow<'_, str> {
-        match self.slugs.get(name) {
+        match self.docs.slugs.get(name) {
             Some(s) => s.into(),
             None => crate::slug::slugify(name).into(),
         }
@@ -644,13 +671,13 @@ impl<'a> Views<'a> {
     /// What a page shows of a link to document `j`.
     fn link(&self, j: usize) -> &LinkView {
         trace::read(Read::Meta(j));
-        &self.links[j]
+        &self.docs.links[j]
     }
 
     /// The listing row of document `j`.
     fn row(&self, j: usize) -> &Value {
         trace::read(Read::Meta(j));
-        self.row_values[j].get_or_init(|| json!(self.rows[j]))
+        self.row_values[j].get_or_init(|| json!(self.docs.rows[j]))
     }
 
     /// The rows of the document table of `docs` (in this order) on a page
@@ -713,7 +740,7 @@ impl<'a> Views<'a> {
     /// The `listing` variable: a title, the kind (empty for mixed kinds) and
     /// the rows of `docs` in A–Z order (moved in: `json!` would copy them).
     fn listing_value(&self, title: String, kind: &str, docs: &mut [usize]) -> Value {
-        docs.sort_by_key(|&i| self.row_rank[i]);
+        docs.sort_by_key(|&i| self.docs.row_rank[i]);
         let mut listing = json!({ "title": title, "intro": "", "kind": kind });
         listing["docs"] = Value::Array(docs.iter().map(|&i| self.row(i).clone()).collect());
         listing
@@ -826,7 +853,7 @@ impl<'a> Views<'a> {
         ctx.insert("intro", intro);
         ctx.insert("home_title", &title);
         ctx.insert("recent", &recent.iter().map(|&i| self.row(i)).collect::<Vec<_>>());
-        ctx.insert("kinds", &self.kinds);
+        ctx.insert("kinds", &self.docs.kinds);
         self.render_table("home.html", ctx, url, ("recent_rows", recent, true))
     }
 
@@ -848,7 +875,7 @@ impl<'a> Views<'a> {
             trace::read(Read::Kind(k));
         }
         put(&mut ctx, "az", self.az_nav(None));
-        ctx.insert("kinds", &self.kinds);
+        ctx.insert("kinds", &self.docs.kinds);
         self.render("search.html", ctx, url)
     }
 
