@@ -187,7 +187,7 @@ impl<'a> Fingerprints<'a> {
         }
         let meta = docs.par_iter().map(|d| if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key }).collect();
         let body = inputs.rendered.iter().map(|r| r.fingerprint).collect();
-        let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, i)).collect();
+        let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, &names, i)).collect();
         let mut h = Parts::new();
         for facet in Facet::ALL {
             for (slug, g) in facet.groups(site) {
@@ -237,7 +237,7 @@ impl<'a> Fingerprints<'a> {
         let urls = |list: &mut dyn Iterator<Item = usize>| {
             let mut h = Parts::new();
             for i in list {
-                h.add(docs[i].url.as_bytes());
+                h.add(&self.names[i].to_le_bytes());
             }
             h.key()
         };
@@ -271,8 +271,8 @@ impl<'a> Fingerprints<'a> {
     fn az(&self) -> &(Key, FxHashMap<String, Key>) {
         self.az.get_or_init(|| {
             let mut members: std::collections::BTreeMap<String, Parts> = std::collections::BTreeMap::new();
-            for d in &self.site.docs {
-                members.entry(crate::search::az_letter(&d.fm.title)).or_default().add(d.url.as_bytes());
+            for (d, n) in self.site.docs.iter().zip(&self.names) {
+                members.entry(crate::search::az_letter(&d.fm.title)).or_default().add(&n.to_le_bytes());
             }
             let mut letters = Parts::new();
             for l in members.keys() {
@@ -304,14 +304,21 @@ pub struct Traces<'a> {
     pub now: Fingerprints<'a>,
 }
 
+/// A day, or none, as bytes.
+fn day(d: Option<crate::date::Date>) -> [u8; 5] {
+    let (y, m, d, some) = d.map_or((0, 0, 0, 0), |d| (d.year, d.month, d.day, 1));
+    let [y0, y1] = y.to_le_bytes();
+    [y0, y1, m, d, some]
+}
+
 /// The fingerprint of what the site says about document `i`.
-fn around(site: &Site, inputs: &Inputs<'_>, i: usize) -> Key {
-    let docs = &site.docs;
+/// Documents go in by their [`Names`] number, which stands for their URL.
+fn around(site: &Site, inputs: &Inputs<'_>, names: &[u32], i: usize) -> Key {
     let r = &site.relations;
     let mut h = Parts::new();
     let list = |h: &mut Parts, docs_of: &mut dyn Iterator<Item = usize>| {
         for j in docs_of {
-            h.add(docs[j].url.as_bytes());
+            h.add(&names[j].to_le_bytes());
         }
         h.add(b"\0");
     };
@@ -323,7 +330,7 @@ fn around(site: &Site, inputs: &Inputs<'_>, i: usize) -> Key {
     list(&mut h, &mut r.programme[i].into_iter());
     list(&mut h, &mut r.members[i].iter().copied());
     for b in inputs.graph.backlinks(i) {
-        h.add(docs[b.from].url.as_bytes());
+        h.add(&names[b.from].to_le_bytes());
         for s in b.sections() {
             h.add(s.as_bytes());
         }
@@ -336,10 +343,10 @@ fn around(site: &Site, inputs: &Inputs<'_>, i: usize) -> Key {
     }
     h.add(b"\0");
     let history = &inputs.history[i];
-    h.add(format!("{:?}", history.last_changed).as_bytes());
+    h.add(&day(history.last_changed));
     for v in &history.versions {
         h.add(v.version.as_bytes())
-            .add(format!("{:?}", v.date).as_bytes())
+            .add(&day(v.date))
             .add(v.change_note.as_bytes())
             .add(v.approved_by.as_bytes())
             .add(&[u8::from(v.current), u8::from(v.text.is_some())]);
