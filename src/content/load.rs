@@ -70,6 +70,16 @@ impl Listing {
             if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
                 continue;
             }
+            // The walk does not enter linked folders: a file under one takes a walk to tell.
+            let real_folder = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+            if !rel
+                .ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+                .all(|a| real_folder(&self.content.join(a)))
+            {
+                return None;
+            }
             match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.is_file() => {
                     if rel.extension().is_none_or(|e| e != "md") {
@@ -540,6 +550,19 @@ mod tests {
         // So does a folder that went away.
         std::fs::remove_dir_all(root.join("content/sider")).unwrap();
         assert_eq!(load_after(&[root.join("content/sider")]).docs.len(), 3);
+        // A file in a linked folder is left out, as the walk leaves the link out.
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.path().join("andetsteds");
+            std::fs::create_dir_all(&elsewhere).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, root.join("content/link")).unwrap();
+            let linked = load_after(&[root.join("content/link")]);
+            assert!(linked.diags.iter().any(|d| d.code == "symlink"), "{:?}", linked.diags);
+            std::fs::write(elsewhere.join("x.md"), "---\ntitle: X\n---\n\nTekst.\n").unwrap();
+            let inside = load_after(&[root.join("content/link/x.md")]);
+            assert_eq!(inside.docs.len(), 3);
+            assert!(inside.diags.iter().any(|d| d.code == "symlink"));
+        }
     }
 
     #[test]
