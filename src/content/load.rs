@@ -465,15 +465,24 @@ mod tests {
         assert_eq!(decode(b"ab\0", p).unwrap_err().location(), "a.md:1:3");
     }
 
+    /// The path of agreement `name` in a test site at `root`.
+    fn agreement(root: &Path, name: &str) -> PathBuf {
+        root.join("content/aftaler").join(name)
+    }
+
+    /// Write agreement `name` with `title` (and the folder, the first time).
+    fn write_agreement(root: &Path, name: &str, title: &str) {
+        std::fs::create_dir_all(root.join("content/aftaler")).unwrap();
+        let text = format!("---\ntitle: {title}\nversion: \"1\"\n---\n\nTekst.\n");
+        std::fs::write(agreement(root, name), text).unwrap();
+    }
+
     #[test]
     fn with_a_memo_only_files_that_changed_are_read_again() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content/aftaler")).unwrap();
-        let file = |name: &str| root.join("content/aftaler").join(name);
-        let write = |name: &str, title: &str| {
-            std::fs::write(file(name), format!("---\ntitle: {title}\nversion: \"1\"\n---\n\nTekst.\n")).unwrap();
-        };
+        let (file, write) =
+            (|name: &str| agreement(root, name), |name: &str, title: &str| write_agreement(root, name, title));
         // Files written "long ago": their times cannot be those of a later edit.
         let settle = |name: &str| {
             let past = SystemTime::now() - Duration::from_secs(60);
@@ -511,11 +520,8 @@ mod tests {
     fn told_which_paths_changed_a_load_looks_at_only_those() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content/aftaler")).unwrap();
-        let file = |name: &str| root.join("content/aftaler").join(name);
-        let write = |name: &str, title: &str| {
-            std::fs::write(file(name), format!("---\ntitle: {title}\nversion: \"1\"\n---\n\nTekst.\n")).unwrap();
-        };
+        let (file, write) =
+            (|name: &str| agreement(root, name), |name: &str, title: &str| write_agreement(root, name, title));
         for name in ["a.md", "b.md", "c.md"] {
             write(name, "Aaaa");
         }
