@@ -171,13 +171,6 @@ pub fn build_with(
 
 /// The documents of a built site, as search sees them.
 pub fn docs<'a>(site: &'a Site, rendered: &'a [Arc<Rendered>]) -> Vec<Doc<'a>> {
-    // A tag is shown as its group spells it; few tags, used by many documents.
-    let mut tag_names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for t in site.docs.iter().flat_map(|d| &d.fm.tags) {
-        tag_names
-            .entry(t.as_str())
-            .or_insert_with(|| site.tags.get(&crate::slug::slugify(t)).map_or_else(|| t.trim(), |x| x.name.as_str()));
-    }
     site.docs
         .par_iter()
         .zip(rendered)
@@ -195,7 +188,9 @@ pub fn docs<'a>(site: &'a Site, rendered: &'a [Arc<Rendered>]) -> Vec<Doc<'a>> {
             if sections.first().is_none_or(|s| s.anchor.is_some()) {
                 sections.insert(0, Sec { level: 1, ..Default::default() });
             }
-            let tags = d.fm.tags.iter().map(|t| tag_names.get(t.as_str()).copied().unwrap_or(t.trim())).collect();
+            // A tag is shown as its group spells it.
+            let tags =
+                d.fm.tags.iter().map(|t| site.tags.get(&*site.slug(t)).map_or(t.trim(), |g| g.name.as_str())).collect();
             Doc {
                 id: &d.id,
                 title: &d.fm.title,

@@ -53,12 +53,22 @@ pub struct Site {
     pub organisations: BTreeMap<String, Group>,
     /// Aliases (lowercased) → document.
     pub aliases: FxHashMap<String, usize>,
+    /// The slug of every tag and organisation name the documents use.
+    pub slugs: FxHashMap<String, String>,
 }
 
 impl Site {
     /// The document with this id, or else this alias (case-insensitive).
     pub fn lookup(&self, id_or_alias: &str) -> Option<usize> {
         self.by_id.get(id_or_alias).or_else(|| self.aliases.get(&id_or_alias.to_lowercase())).copied()
+    }
+
+    /// The slug of a tag or organisation name (made once per name when the site is assembled).
+    pub fn slug<'s>(&'s self, name: &str) -> std::borrow::Cow<'s, str> {
+        match self.slugs.get(name) {
+            Some(s) => s.into(),
+            None => slugify(name).into(),
+        }
     }
 
     /// The document whose body is the front page, if `content/index.md` exists.
@@ -122,11 +132,22 @@ pub fn assemble(config: Config, mut docs: Vec<Arc<Document>>, drafts: &[Arc<Docu
         }
     }
     let by_rel = docs.iter().enumerate().map(|(i, d)| (nfc_path(&d.rel), i)).collect();
-    let tags = collect_groups(&docs, TAGS_FOLDER, |d| d.fm.tags.iter().collect());
-    let organisations =
-        collect_groups(&docs, ORGS_FOLDER, |d| [&d.fm.owner, &d.fm.region].into_iter().chain(&d.fm.parties).collect());
+    // Few names, used by many documents: each is slugged once.
+    let mut slugs: FxHashMap<String, String> = FxHashMap::default();
+    for fm in docs.iter().map(|d| &d.fm) {
+        for name in fm.tags.iter().chain(&fm.parties).chain([&fm.owner, &fm.region]) {
+            if !slugs.contains_key(name.as_str()) {
+                slugs.insert(name.clone(), slugify(name));
+            }
+        }
+    }
+    let tags = collect_groups(&docs, TAGS_FOLDER, &slugs, |d| d.fm.tags.iter().collect());
+    let organisations = collect_groups(&docs, ORGS_FOLDER, &slugs, |d| {
+        [&d.fm.owner, &d.fm.region].into_iter().chain(&d.fm.parties).collect()
+    });
     let aliases = collect_aliases(&docs, &by_id, &mut diags);
-    let mut site = Site { config, docs, by_id, by_rel, relations: Relations::default(), tags, organisations, aliases };
+    let mut site =
+        Site { config, docs, by_id, by_rel, relations: Relations::default(), tags, organisations, aliases, slugs };
     check_paths(&site, &mut diags);
     site.relations = relations(&site, drafts, &mut diags);
     (site, diags)
@@ -236,16 +257,17 @@ fn collect_aliases(
 fn collect_groups(
     docs: &[Arc<Document>],
     folder: &str,
+    slugs: &FxHashMap<String, String>,
     names: impl for<'d> Fn(&'d Document) -> Vec<&'d String>,
 ) -> BTreeMap<String, Group> {
-    // Few names, used by many documents: each is slugged and looked up once.
-    let mut slugs: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+    // Each name's group, looked up once.
+    let mut group_of: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     let mut groups: Vec<(String, Group)> = Vec::new();
     let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
     for (i, d) in docs.iter().enumerate() {
         for name in names(d) {
-            let at = *slugs.entry(name.as_str()).or_insert_with(|| {
-                let slug = slugify(name);
+            let at = *group_of.entry(name.as_str()).or_insert_with(|| {
+                let slug = slugs.get(name.as_str()).cloned().unwrap_or_else(|| slugify(name));
                 if slug.is_empty() {
                     return None;
                 }

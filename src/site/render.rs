@@ -210,8 +210,6 @@ pub struct DocViews {
     /// The same without the counts, on every page: adding a document to a
     /// kind changes no page but those that show counts.
     nav: Vec<Value>,
-    /// The slug of every tag and organisation name the documents use.
-    slugs: rustc_hash::FxHashMap<String, String>,
 }
 
 impl DocViews {
@@ -263,17 +261,8 @@ impl DocViews {
                 k
             })
             .collect();
-        let mut slugs = rustc_hash::FxHashMap::default();
-        for d in &site.docs {
-            let fm = &d.fm;
-            for name in fm.tags.iter().chain(&fm.parties).chain([&fm.owner, &fm.region]) {
-                if !slugs.contains_key(name.as_str()) {
-                    slugs.insert(name.clone(), crate::slug::slugify(name));
-                }
-            }
-        }
         let row_rank = row_rank(&rows);
-        DocViews { links, rows, row_rank, kinds, nav, slugs }
+        DocViews { links, rows, row_rank, kinds, nav }
     }
 }
 
@@ -404,13 +393,6 @@ impl<'a> Views<'a> {
         ctx.insert("nav", &self.docs.nav);
         ctx.insert("facets", &Facet::ALL.map(|f| self.facet_view(f)));
         ctx
-    }
-
-    fn slug(&self, name: &str) -> std::borrow::Cow<'_, str> {
-        match self.docs.slugs.get(name) {
-            Some(s) => s.into(),
-            None => crate::slug::slugify(name).into(),
-        }
     }
 
     pub(super) fn label(&self, key: &str) -> String {
@@ -618,7 +600,7 @@ impl<'a> Views<'a> {
             .tags
             .iter()
             .filter_map(|t| {
-                let slug = self.slug(t);
+                let slug = self.site.slug(t);
                 trace::read(Read::Name(Facet::Tags, slug.to_string()));
                 self.site.tags.get(&*slug)
             })
@@ -827,7 +809,7 @@ impl<'a> Views<'a> {
 
     /// The URL of the organisation page for `name`, if it has one.
     fn organisation(&self, name: &str) -> Value {
-        let slug = self.slug(name);
+        let slug = self.site.slug(name);
         trace::read(Read::Name(Facet::Organisations, slug.to_string()));
         let url = self.site.organisations.get(&*slug).map(|g| g.url.clone());
         json!({ "name": name, "url": url })
