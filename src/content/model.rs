@@ -180,6 +180,11 @@ impl Document {
             .key()
     }
 
+    /// [`Document::meta_key`] as loading set it, or made now where it did not (no memo).
+    pub fn meta_key_or_now(&self) -> [u8; 32] {
+        if self.meta_key == [0; 32] { self.meta_key_now() } else { self.meta_key }
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }

@@ -185,8 +185,7 @@ impl Remembered {
         h.add(format!("{config:?}").as_bytes());
         for list in [&docs[..], drafts] {
             for d in list {
-                let meta = if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key };
-                h.add(d.source.as_os_str().as_encoded_bytes()).add(&meta);
+                h.add(d.source.as_os_str().as_encoded_bytes()).add(&d.meta_key_or_now());
             }
             h.add(b"");
         }

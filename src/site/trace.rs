@@ -185,7 +185,7 @@ impl<'a> Fingerprints<'a> {
         for (i, &n) in names.iter().enumerate() {
             doc_named[n as usize] = i as u32;
         }
-        let meta = docs.par_iter().map(|d| if d.meta_key == [0; 32] { d.meta_key_now() } else { d.meta_key }).collect();
+        let meta = docs.par_iter().map(|d| d.meta_key_or_now()).collect();
         let body = inputs.rendered.iter().map(|r| r.fingerprint).collect();
         let around = (0..docs.len()).into_par_iter().map(|i| around(site, inputs, &names, i)).collect();
         let mut h = Parts::new();
